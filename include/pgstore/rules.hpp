@@ -1,0 +1,61 @@
+#pragma once
+
+#include "diagnostic.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace pgstore {
+
+/// A rule that can produce diagnostics: its stable id, its usual severity and what it checks.
+struct rule_info {
+    std::string_view id;
+    severity level;
+    std::string_view summary;
+};
+
+/// Every rule pgstore's validation applies, for documentation and machine-readable reports.
+inline constexpr std::array<rule_info, 30> all_rules{{
+    {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
+    {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
+    {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},
+    {"missing-required", severity::error, "a required setting is absent"},
+    {"empty-value", severity::error, "a setting is present but empty"},
+    {"invalid-choice", severity::error, "a value outside the setting's fixed set of words"},
+    {"invalid-integer", severity::error, "a number that Java's Integer.parseInt rejects"},
+    {"out-of-range", severity::error, "a number outside the setting's limits"},
+    {"invalid-boolean", severity::error, "a boolean other than true or false"},
+    {"invalid-host", severity::error, "not a host name, IPv4 or IPv6 literal"},
+    {"host-with-port", severity::error, "a port inside a host list; all hosts share the port setting"},
+    {"empty-host", severity::error, "an empty item in a host list"},
+    {"duplicate-host", severity::warning, "the same host listed twice"},
+    {"host-whitespace", severity::warning, "white space around a host name"},
+    {"name-too-long", severity::error, "an identifier PostgreSQL would truncate to 63 bytes"},
+    {"placeholder-password", severity::error, "the documentation's example password"},
+    {"password-ignored", severity::warning, "a password given with certificate authentication"},
+    {"cert-files-ignored", severity::note, "certificate files given with password authentication"},
+    {"trailing-whitespace", severity::warning, "white space at the end of a value, which Java keeps"},
+    {"non-ascii", severity::warning, "a byte above 0x7F, which Java reads as ISO-8859-1"},
+    {"lifetime-reset", severity::warning, "a lifetime under 30 s, which the pool resets to 30 minutes"},
+    {"lifetime-disabled", severity::warning, "a lifetime of 0, which keeps connections forever"},
+    {"cockroach-lifetime", severity::warning, "a lifetime over CockroachDB's 30 minute limit"},
+    {"idle-timeout-reset", severity::warning, "an idle timeout under 10 s"},
+    {"idle-timeout-disabled", severity::warning, "an idle timeout the pool disables for being near the lifetime"},
+    {"idle-timeout-no-effect", severity::note, "an idle timeout set on a fixed-size pool"},
+    {"connection-timeout-zero", severity::error, "a connection timeout of 0, which waits forever"},
+    {"pool-size", severity::warning, "more than 3 connections per CPU core"},
+    {"infra-limit", severity::error, "a lifetime that outlives the infrastructure's connection limit"},
+    {"password-auth-in-production", severity::warning, "password authentication in production"},
+}};
+
+/// The rule with this id, or nullptr.
+[[nodiscard]] constexpr const rule_info* find_rule(std::string_view id) noexcept
+{
+    for (const auto& r : all_rules) {
+        if (r.id == id)
+            return &r;
+    }
+    return nullptr;
+}
+
+} // namespace pgstore

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace pgstore {
+
+/// Edit distance with adjacent transpositions (optimal string alignment), ignoring letter case,
+/// since a swapped pair is the commonest typo in a key.
+[[nodiscard]] inline std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+    auto same = [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    };
+    std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        previous[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = same(a[i - 1], b[j - 1]) ? 0 : 1;
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+            if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]))
+                current[j] = std::min(current[j], before[j - 2] + 1);
+        }
+        before.swap(previous);
+        previous.swap(current);
+    }
+    return previous[b.size()];
+}
+
+/// The known key an unknown one was most likely meant to be: the nearest by edit distance when
+/// close enough, else one that only adds a last word to it, else one that ends with the same last
+/// word (store.postgres.password -> store.postgres.auth.password). Nothing when no key fits.
+template <class Keys>
+[[nodiscard]] std::optional<std::string_view> suggest_key(std::string_view unknown, const Keys& known)
+{
+    std::optional<std::string_view> best;
+    std::size_t best_distance = std::max<std::size_t>(2, unknown.size() / 8) + 1;
+    for (std::string_view k : known) {
+        const std::size_t d = edit_distance(unknown, k);
+        if (d < best_distance) {
+            best_distance = d;
+            best = k;
+        }
+    }
+    if (best)
+        return best;
+
+    for (std::string_view k : known) {
+        if (k.size() > unknown.size() && k.substr(0, unknown.size()) == unknown && k[unknown.size()] == '.')
+            return k;  // a unit left off, as in ...maxlifetime for ...maxlifetime.seconds
+    }
+
+    const auto last_word = [](std::string_view s) { return s.substr(s.rfind('.') + 1); };
+    if (unknown.rfind("store.", 0) != 0 || last_word(unknown).size() < 4)
+        return std::nullopt;
+    for (std::string_view k : known) {
+        if (last_word(k) == last_word(unknown))
+            return k;
+    }
+    return std::nullopt;
+}
+
+} // namespace pgstore

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the pgstore tool: exact output on the examples, JSON, SARIF against the
+official 2.1.0 schema, exit codes, and that no secret is ever printed."""
+import argparse
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def run(pgstore, *args, cwd):
+    p = subprocess.run([pgstore, *args], cwd=cwd, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(condition, what):
+    if not condition:
+        failures.append(what)
+        print(f"FAIL: {what}")
+    else:
+        print(f"ok: {what}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pgstore", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--sarif-schema", required=True)
+    args = ap.parse_args()
+    src = pathlib.Path(args.source)
+    pg = args.pgstore
+
+    for name, status in [("ekm-password", 0), ("ekm-cert", 0), ("wkd", 0), ("broken", 1)]:
+        code, out, err = run(pg, "check", "--cores", "8", f"examples/{name}.properties", cwd=src)
+        golden = src / "tests" / "data" / "expected" / f"{name}.txt"
+        expect(code == status, f"{name}: exit status {status} (got {code}, stderr {err!r})")
+        expected = golden.read_text() if golden.exists() else "<missing golden file>"
+        if out != expected:
+            print(f"--- expected ({golden})\n{expected}--- actual\n{out}---")
+        expect(out == expected, f"{name}: output equals {golden.relative_to(src)}")
+
+    code, out, _ = run(pg, "check", "--cores", "8", "--format", "json", "examples/broken.properties", cwd=src)
+    doc = json.loads(out)
+    diags = doc["files"][0]["diagnostics"]
+    errors = sum(1 for d in diags if d["severity"] == "error")
+    expect(code == 1 and doc["summary"]["errors"] == errors > 0, "json: summary counts the errors")
+    expect(all({"severity", "rule", "key", "file", "message", "hint"} <= d.keys() for d in diags),
+           "json: every diagnostic has severity, rule, key, file, message and hint")
+    dup = [d for d in diags if d["rule"] == "duplicate-key"]
+    expect(dup and dup[0]["line"] == 16 and dup[0]["related"]["line"] == 5,
+           "json: a duplicate key names both lines")
+
+    code, out, _ = run(pg, "check", "--cores", "8", "--format", "sarif", "examples/broken.properties",
+                       "examples/wkd.properties", cwd=src)
+    try:
+        import jsonschema
+    except ImportError:
+        expect(False, "sarif: python3-jsonschema is installed (tools/install-deps.sh installs it)")
+    else:
+        schema = json.loads(pathlib.Path(args.sarif_schema).read_text())
+        log = json.loads(out)
+        try:
+            jsonschema.validate(log, schema)
+            valid = True
+        except jsonschema.ValidationError as e:
+            print(e)
+            valid = False
+        expect(valid, "sarif: the log is valid against the SARIF 2.1.0 schema")
+        results = log["runs"][0]["results"]
+        expect(len(results) == len(diags), "sarif: one result per finding")
+        rules = log["runs"][0]["tool"]["driver"]["rules"]
+        expect(all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results),
+               "sarif: every ruleIndex points at its rule")
+
+    for fmt in ("text", "json", "sarif"):
+        _, out, err = run(pg, "check", "--format", fmt, "examples/broken.properties",
+                          "examples/ekm-password.properties", cwd=src)
+        expect("CHANGE THIS" not in out + err and "Kx7-vq2" not in out + err,
+               f"{fmt}: no password appears in the output")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        secret_file = pathlib.Path(tmp) / "secret.properties"
+        secret_file.write_text("store.postgres.auth.password=Qw3rty-S3cret \nstore.postgres.auth.pasword=Qw3rty-S3cret\n"
+                               "store.postgres.auth.password=Qw3rty-S3cret\\u12\n")
+        for fmt in ("text", "json", "sarif"):
+            _, out, err = run(pg, "check", "--format", fmt, "--profile", "production", str(secret_file), cwd=src)
+            expect("Qw3rty" not in out + err, f"{fmt}: a password with mistakes is still never echoed")
+
+        warn_only = pathlib.Path(tmp) / "warn.properties"
+        warn_only.write_text((src / "examples" / "ekm-password.properties").read_text()
+                             + "store.postgres.connection.idletimeout.seconds=5\n")
+        code, _, _ = run(pg, "check", "--cores", "8", str(warn_only), cwd=src)
+        expect(code == 0, "warnings alone exit 0")
+        code, _, _ = run(pg, "check", "--cores", "8", "--werror", str(warn_only), cwd=src)
+        expect(code == 1, "--werror makes warnings exit 1")
+
+        code, out, err = run(pg, "check", str(pathlib.Path(tmp) / "missing.properties"), "examples/wkd.properties",
+                             cwd=src)
+        expect(code == 2 and "missing.properties: error: cannot read the file: No such file or directory" in err
+               and "checked 1 file" in out, "an unreadable file exits 2 and the others are still checked")
+        code, _, err = run(pg, "check", tmp, cwd=src)
+        expect(code == 2 and "is a directory" in err, "a directory exits 2")
+
+    for argv, what in [([], "no command"), (["check"], "no file"), (["check", "--bogus", "x"], "unknown option"),
+                       (["check", "--format", "xml", "x"], "bad format"), (["frobnicate"], "unknown command"),
+                       (["check", "--cores", "many", "x"], "non-numeric --cores"),
+                       (["check", "--infra-limit", "0", "x"], "zero --infra-limit")]:
+        code, out, err = run(pg, *argv, cwd=src)
+        expect(code == 2 and err.strip(), f"usage error exits 2 with a message: {what}")
+
+    code, out, _ = run(pg, "check", "--help", cwd=src)
+    expect(code == 0 and "--infra-limit" in out and "--format" in out, "check --help")
+    code, out, _ = run(pg, "--version", cwd=src)
+    expect(code == 0 and out.strip() == "pgstore " + (src / "VERSION").read_text().strip(), "--version")
+
+    print(f"cli: {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

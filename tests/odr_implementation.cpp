@@ -1,0 +1,3 @@
+// The one translation unit that compiles the Spirit X3 reader when PGSTORE_HEADER_ONLY is 0.
+#define PGSTORE_IMPLEMENTATION
+#include <pgstore/properties.hpp>

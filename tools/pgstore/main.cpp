@@ -1,0 +1,55 @@
+// pgstore: checks the store.postgres.* settings of Java services before they start.
+
+#include "commands.hpp"
+
+#include <pgstore/version.hpp>
+
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+namespace {
+
+struct command {
+    std::string_view name;
+    int (*run)(const pgstore::cli::arguments&);
+    std::string_view summary;
+};
+
+constexpr command commands[] = {
+    {"check", pgstore::cli::run_check, "validate .properties files and report every problem"},
+};
+
+void print_usage(std::ostream& out)
+{
+    out << "usage: pgstore COMMAND [OPTIONS] [ARGS]\n\ncommands:\n";
+    for (const auto& c : commands)
+        out << "  " << c.name << std::string(16 - c.name.size(), ' ') << c.summary << '\n';
+    out << "\n'pgstore COMMAND --help' describes a command's options.\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 2) {
+        print_usage(std::cerr);
+        return pgstore::cli::usage;
+    }
+    const std::string_view name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+        print_usage(std::cout);
+        return pgstore::cli::clean;
+    }
+    if (name == "--version" || name == "-V") {
+        std::cout << "pgstore " << pgstore::version << '\n';
+        return pgstore::cli::clean;
+    }
+    for (const auto& c : commands) {
+        if (c.name == name)
+            return c.run(pgstore::cli::arguments(argv + 2, argv + argc));
+    }
+    std::cerr << "pgstore: unknown command '" << name << "'\n";
+    print_usage(std::cerr);
+    return pgstore::cli::usage;
+}
