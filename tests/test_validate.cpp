@@ -209,7 +209,8 @@ TEST_CASE("validate - authentication")
              "[placeholder-password]\n"
              "  hint: set the database user's real password\n");
     const auto cert = replace(base, "method=password", "method=cert")
-                      + "store.postgres.auth.cert=c.crt\nstore.postgres.auth.key=c.pk8\nstore.postgres.auth.ca=ca.crt\n";
+                      + "store.postgres.auth.cert=c.crt\nstore.postgres.auth.key=c.pk8\n"
+                        "store.postgres.auth.ca=ca.crt\n";
     CHECK(only(cert)
           == "ekm.properties:9:1: warning: a password is set, but store.postgres.auth.method=cert does "
              "not use it [password-ignored]\n"

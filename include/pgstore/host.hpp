@@ -175,7 +175,8 @@ inline std::string_view trim_blanks(std::string_view s)
         }
         return item;
     }
-    const bool looks_numeric = std::all_of(h.begin(), h.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+    const bool looks_numeric =
+        std::all_of(h.begin(), h.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
     if (looks_numeric) {
         if (!impl::is_ipv4(h)) {
             item.problem = host_problem::invalid;
