@@ -15,4 +15,5 @@
 #include "host.hpp"
 #include "suggest.hpp"
 #include "pool.hpp"
+#include "hikari.hpp"
 #include "validate.hpp"

@@ -1316,6 +1316,57 @@ inline std::optional<double> parse_cfs(const std::string& quota, const std::stri
 }
 
 } // namespace pgstore
+// ---- pgstore/hikari.hpp ----
+
+#include <cstdint>
+
+namespace pgstore {
+
+/// The pool settings HikariCP ends up using, in its own units (milliseconds), after its
+/// setters and validate() have corrected what they dislike. The services hand HikariCP the
+/// store.postgres.* values in seconds times 1000 and leave minimumIdle unset, so the pool is
+/// fixed-size. tests/hikari_oracle.py compares this model with the real HikariCP.
+struct hikari_pool {
+    std::int64_t maximum_pool_size = 10;
+    std::int64_t minimum_idle = 10;
+    std::int64_t connection_timeout_ms = 5000;
+    std::int64_t idle_timeout_ms = 600000;
+    std::int64_t max_lifetime_ms = 1740000;
+};
+
+namespace hikari {
+inline constexpr std::int64_t forever_ms = 2147483647;  // Integer.MAX_VALUE, what 0 turns into
+inline constexpr std::int64_t min_lifetime_ms = 30000;
+inline constexpr std::int64_t default_lifetime_ms = 1800000;
+inline constexpr std::int64_t min_idle_timeout_ms = 10000;
+inline constexpr std::int64_t default_idle_timeout_ms = 600000;
+inline constexpr std::int64_t idle_margin_ms = 1000;
+} // namespace hikari
+
+/// What HikariCP makes of a configuration's pool settings.
+[[nodiscard]] constexpr hikari_pool effective_pool(const store_config& c) noexcept
+{
+    hikari_pool pool;
+    pool.maximum_pool_size = c.connections;
+    pool.minimum_idle = c.connections;
+    pool.connection_timeout_ms = std::int64_t{c.connection_timeout_seconds} * 1000;
+    if (pool.connection_timeout_ms == 0)
+        pool.connection_timeout_ms = hikari::forever_ms;
+
+    pool.max_lifetime_ms = std::int64_t{c.max_lifetime_seconds} * 1000;
+    if (pool.max_lifetime_ms != 0 && pool.max_lifetime_ms < hikari::min_lifetime_ms)
+        pool.max_lifetime_ms = hikari::default_lifetime_ms;
+
+    // The idle checks run after the lifetime was corrected, so they see the corrected value.
+    pool.idle_timeout_ms = std::int64_t{c.idle_timeout_seconds} * 1000;
+    if (pool.max_lifetime_ms > 0 && pool.idle_timeout_ms + hikari::idle_margin_ms > pool.max_lifetime_ms)
+        pool.idle_timeout_ms = 0;
+    else if (pool.idle_timeout_ms != 0 && pool.idle_timeout_ms < hikari::min_idle_timeout_ms)
+        pool.idle_timeout_ms = hikari::default_idle_timeout_ms;
+    return pool;
+}
+
+} // namespace pgstore
 // ---- pgstore/validate.hpp ----
 
 #include <array>
@@ -1427,10 +1478,7 @@ inline std::optional<std::int64_t> parse_java_int(std::string_view s)
 
 inline constexpr std::string_view placeholder_passwords[] = {"!CHANGE THIS!", "your_postgres_pwd"};
 
-// HikariCP's own floors and defaults, in seconds (facts in the pool's HikariConfig).
-inline constexpr std::uint32_t pool_min_lifetime = 30;
-inline constexpr std::uint32_t pool_default_lifetime = 1800;
-inline constexpr std::uint32_t pool_min_idle_timeout = 10;
+inline constexpr std::uint32_t pool_min_lifetime = hikari::min_lifetime_ms / 1000;
 inline constexpr std::uint32_t infra_margin = 30;
 inline constexpr std::uint32_t cockroach_max_lifetime = 1800;
 inline constexpr std::size_t postgres_max_name = 63;
@@ -1813,47 +1861,46 @@ private:
     void check_pool()
     {
         const store_config& c = result_.config;
-        std::optional<std::uint32_t> lifetime;
-        if (valid(settings::max_lifetime) || !found(settings::max_lifetime))
-            lifetime = c.max_lifetime_seconds;
+        const hikari_pool pool = effective_pool(c);
+        const bool lifetime_known = valid(settings::max_lifetime) || !found(settings::max_lifetime);
+        const auto lifetime = static_cast<std::uint32_t>(pool.max_lifetime_ms / 1000);
         const location lifetime_at = value_at(settings::max_lifetime);
         const std::string lifetime_key(settings::max_lifetime.key);
 
-        if (lifetime && *lifetime == 0) {
+        if (lifetime_known && pool.max_lifetime_ms == 0) {
             add("lifetime-disabled", lifetime_key, lifetime_at,
                 "a lifetime of 0 turns the limit off: connections are kept until they fail",
                 "set a lifetime a little below the database's or the network's connection limit; "
                 "the default is 1740");
-        } else if (lifetime && *lifetime < pool_min_lifetime) {
+        } else if (lifetime_known && lifetime != c.max_lifetime_seconds) {
             add("lifetime-reset", lifetime_key, lifetime_at,
-                "a lifetime of " + std::to_string(*lifetime)
-                    + " s is under the pool's 30 s minimum; HikariCP silently uses 1800 s instead",
+                "a lifetime of " + std::to_string(c.max_lifetime_seconds) + " s is under the pool's 30 s minimum; "
+                    "HikariCP silently uses " + std::to_string(lifetime) + " s instead",
                 "set 30 or more; the default is 1740");
-            lifetime = pool_default_lifetime;
         }
-        if (lifetime && *lifetime > cockroach_max_lifetime && valid(settings::vendor)
+        if (lifetime_known && lifetime > cockroach_max_lifetime && valid(settings::vendor)
             && c.vendor == database_vendor::cockroachdb) {
             add("cockroach-lifetime", lifetime_key, lifetime_at,
-                "a lifetime of " + std::to_string(*lifetime)
+                "a lifetime of " + std::to_string(lifetime)
                     + " s is over the 30 minutes CockroachDB's managed clusters allow",
                 "set 1800 or less; CockroachDB recommends 300 to 1800");
         }
 
-        if (valid(settings::idle_timeout)) {
+        if (valid(settings::idle_timeout) && lifetime_known) {
             const std::uint32_t idle = c.idle_timeout_seconds;
             const location at = value_at(settings::idle_timeout);
             const std::string key(settings::idle_timeout.key);
-            if (idle != 0 && idle < pool_min_idle_timeout) {
-                add("idle-timeout-reset", key, at,
-                    "an idle timeout of " + std::to_string(idle)
-                        + " s is under the pool's 10 s minimum; HikariCP replaces it with 600 s",
-                    "set 10 or more, or leave the default 600");
-            } else if (lifetime && *lifetime != 0 && std::uint64_t{idle} + 1 > *lifetime) {
+            if (idle != 0 && pool.idle_timeout_ms == 0) {
                 add("idle-timeout-disabled", key, at,
                     "an idle timeout of " + std::to_string(idle) + " s is not at least 1 s under the "
-                        + std::to_string(*lifetime) + " s lifetime the pool uses; HikariCP disables idle eviction",
-                    "set it to " + std::to_string(*lifetime - 1) + " or less");
-            } else if (idle != settings::idle_timeout.default_value) {
+                        + std::to_string(lifetime) + " s lifetime the pool uses; HikariCP disables idle eviction",
+                    "set it to " + std::to_string(lifetime - 1) + " or less");
+            } else if (pool.idle_timeout_ms != std::int64_t{idle} * 1000) {
+                add("idle-timeout-reset", key, at,
+                    "an idle timeout of " + std::to_string(idle) + " s is under the pool's 10 s minimum; "
+                        "HikariCP replaces it with " + std::to_string(pool.idle_timeout_ms / 1000) + " s",
+                    "set 10 or more, or leave the default 600");
+            } else if (idle != settings::idle_timeout.default_value && pool.minimum_idle == pool.maximum_pool_size) {
                 add("idle-timeout-no-effect", key, at,
                     "the idle timeout has no effect: the pool keeps all its connections open",
                     "the pool's minimum idle equals its size, so only the lifetime retires "
@@ -1861,7 +1908,7 @@ private:
             }
         }
 
-        if (valid(settings::connection_timeout) && c.connection_timeout_seconds == 0) {
+        if (valid(settings::connection_timeout) && pool.connection_timeout_ms == hikari::forever_ms) {
             add("connection-timeout-zero", std::string(settings::connection_timeout.key),
                 value_at(settings::connection_timeout),
                 "a connection timeout of 0 s makes requests wait for a connection forever",
@@ -1882,8 +1929,8 @@ private:
             }
         }
 
-        if (options_.infra_limit_seconds && lifetime)
-            check_infra_limit(*options_.infra_limit_seconds, *lifetime, lifetime_at);
+        if (options_.infra_limit_seconds && lifetime_known)
+            check_infra_limit(*options_.infra_limit_seconds, lifetime, lifetime_at);
     }
 
     void check_infra_limit(std::uint32_t limit, std::uint32_t lifetime, const location& at)
