@@ -1,9 +1,12 @@
 #pragma once
 
+#include "diagnostic.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -116,6 +119,113 @@ inline std::optional<double> parse_cfs(const std::string& quota, const std::stri
     if (auto limit = cgroup_cpu_limit())
         cores = std::min(cores, std::max(1u, static_cast<std::uint32_t>(std::ceil(*limit))));
     return cores;
+}
+
+/// The services and the PostgreSQL server they share, for a capacity check.
+struct cluster_shape {
+    std::uint32_t nodes = 1;                ///< service nodes, each with its own pools
+    std::uint32_t cores = 1;                ///< CPU cores of one service node
+    std::optional<std::uint32_t> pool;      ///< store.postgres.connections; nullopt: 3 per core
+    std::uint32_t readonly_pool = 0;        ///< a node's read-only pool, 0 without host.readonly
+    std::uint32_t max_connections = 100;    ///< the server's max_connections
+    std::uint32_t superuser_reserved = 3;   ///< superuser_reserved_connections
+    std::uint32_t reserved = 0;             ///< reserved_connections (PostgreSQL 16 and later)
+    std::optional<std::uint32_t> db_cores;  ///< CPU cores of the whole database cluster, if known
+    location where{"cluster", 0, 0};        ///< where findings point, e.g. the pool size's line
+};
+
+/// The numbers of a capacity check and what is wrong with them.
+struct cluster_plan {
+    std::uint32_t nodes = 0;            ///< service nodes
+    std::uint32_t pool = 0;             ///< a node's pool
+    std::uint32_t readonly_pool = 0;    ///< a node's read-only pool
+    std::uint64_t per_node = 0;         ///< pool + read-only pool
+    std::uint64_t total = 0;            ///< every node's connections
+    std::uint64_t available = 0;        ///< server slots open to ordinary roles
+    std::int64_t headroom = 0;          ///< available - total; negative when over capacity
+    double usage = 0;                   ///< total / available (infinity with no slot available)
+    std::uint64_t service_cores = 0;    ///< nodes × cores
+    std::optional<std::uint32_t> db_cores;
+    diagnostics findings;               ///< cluster-over-capacity, cluster-near-capacity, ...
+
+    /// True when the nodes may open more connections than the server accepts.
+    [[nodiscard]] bool over_capacity() const noexcept { return total > available; }
+};
+
+/// Usage above this share of the server's slots leaves too little for anything else.
+inline constexpr double near_capacity_share = 0.8;
+
+/// Checks that every node's pools fit into the server's connection slots, and the documented rule
+/// of thumb that the database cluster has about the cores and memory of the service cluster.
+/// Both pools count against the one server because read-only work falls back to the primary hosts
+/// when the read-only host is down.
+[[nodiscard]] inline cluster_plan plan_cluster(const cluster_shape& shape)
+{
+    cluster_plan p;
+    p.nodes = shape.nodes;
+    p.pool = shape.pool ? *shape.pool : recommended_pool_size(shape.cores);
+    p.readonly_pool = shape.readonly_pool;
+    p.per_node = std::uint64_t{p.pool} + p.readonly_pool;
+    p.total = p.per_node * p.nodes;
+    const std::uint64_t held = std::uint64_t{shape.superuser_reserved} + shape.reserved;
+    p.available = shape.max_connections > held ? shape.max_connections - held : 0;
+    p.headroom = static_cast<std::int64_t>(p.available) - static_cast<std::int64_t>(p.total);
+    p.usage = p.available == 0 ? std::numeric_limits<double>::infinity()
+                               : static_cast<double>(p.total) / static_cast<double>(p.available);
+    p.service_cores = std::uint64_t{p.nodes} * std::max(1u, shape.cores);
+    p.db_cores = shape.db_cores;
+
+    auto add = [&](std::string rule, severity level, std::string message, std::string hint) {
+        p.findings.push_back({level, std::move(rule), "store.postgres.connections", shape.where,
+                              std::move(message), std::move(hint), std::nullopt, {}});
+    };
+    const std::string n = std::to_string(p.nodes);
+    const std::string slots = std::to_string(p.available) + " server slots (max_connections "
+        + std::to_string(shape.max_connections) + " - " + std::to_string(shape.superuser_reserved)
+        + " superuser_reserved_connections - " + std::to_string(shape.reserved) + " reserved_connections)";
+    const std::string demand = n + " nodes x " + std::to_string(p.per_node) + " connections = "
+        + std::to_string(p.total);
+
+    const std::uint32_t recommended = recommended_pool_size(shape.cores);
+    if (p.pool > recommended) {
+        add("pool-size", severity::warning,
+            std::to_string(p.pool) + " connections is more than 3 per CPU core (" + std::to_string(recommended)
+                + " for " + std::to_string(std::max(1u, shape.cores)) + " cores)",
+            "set store.postgres.connections to " + std::to_string(recommended));
+    }
+
+    if (p.over_capacity()) {
+        // The largest pool that fits next to the read-only pool, if any does.
+        const std::uint64_t fits = p.nodes == 0 ? 0 : p.available / p.nodes;
+        std::string hint = fits > p.readonly_pool
+            ? "lower store.postgres.connections to " + std::to_string(fits - p.readonly_pool) + " or less, or "
+            : std::string();
+        hint += "raise max_connections on the server to "
+            + std::to_string(p.total + held) + " or more (it needs a restart), or run fewer nodes";
+        add("cluster-over-capacity", severity::error,
+            "expected at most " + slots + ", saw " + demand, std::move(hint));
+    } else if (p.usage > near_capacity_share) {
+        add("cluster-near-capacity", severity::warning,
+            demand + " take " + std::to_string(static_cast<int>(std::lround(p.usage * 100))) + "% of the " + slots,
+            "keep about 20% free for administration, monitoring and migrations: raise max_connections "
+            "or lower store.postgres.connections");
+    }
+
+    const std::string cores = std::to_string(p.service_cores) + " cores (" + n + " nodes x "
+        + std::to_string(std::max(1u, shape.cores)) + ")";
+    if (!p.db_cores) {
+        add("cluster-sizing", severity::note,
+            "the database cluster should have about the same total cores and memory as the service "
+            "cluster, which has " + cores,
+            "give the PostgreSQL cluster about " + std::to_string(p.service_cores)
+                + " cores and the service cluster's memory");
+    } else if (std::uint64_t{*p.db_cores} * 2 < p.service_cores || *p.db_cores > p.service_cores * 2) {
+        add("cluster-cores-mismatch", severity::warning,
+            "expected about " + std::to_string(p.service_cores) + " database cores, as many as the service "
+            "cluster's " + cores + ", saw " + std::to_string(*p.db_cores),
+            "give the PostgreSQL cluster about as many cores and as much memory as the service cluster");
+    }
+    return p;
 }
 
 } // namespace pgstore

@@ -15,7 +15,7 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 30> all_rules{{
+inline constexpr std::array<rule_info, 59> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
     {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
     {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},
@@ -46,6 +46,35 @@ inline constexpr std::array<rule_info, 30> all_rules{{
     {"pool-size", severity::warning, "more than 3 connections per CPU core"},
     {"infra-limit", severity::error, "a lifetime that outlives the infrastructure's connection limit"},
     {"password-auth-in-production", severity::warning, "password authentication in production"},
+    {"tls-file-missing", severity::error, "a certificate, key or CA file that is missing, unreadable or empty"},
+    {"tls-key-format", severity::error, "a client key other than the unencrypted PKCS#8 DER the driver reads"},
+    {"tls-cert-format", severity::error, "a certificate or CA file without PEM certificates"},
+    {"tls-key-mismatch", severity::error, "a client key that does not belong to the client certificate"},
+    {"tls-chain", severity::error, "a client certificate that does not chain to the CA"},
+    {"tls-expired", severity::error, "an expired certificate"},
+    {"tls-not-yet-valid", severity::error, "a certificate whose validity has not begun"},
+    {"tls-expiring", severity::warning, "a certificate that expires within the warning period"},
+    {"tls-cn-mismatch", severity::error, "a client certificate whose CN is not the database user"},
+    {"tls-eku", severity::error, "a client certificate whose extended key usage lacks clientAuth"},
+    {"tls-weak-key", severity::warning, "an RSA key under 2048 bits"},
+    {"tls-sha1", severity::warning, "a certificate signed with SHA-1"},
+    {"tls-key-permissions", severity::warning, "a key file that group or others can access"},
+    {"invalid-option", severity::error, "a store option Boost.Program_options refuses: no value, or given twice"},
+    {"config-file-syntax", severity::error, "a Program_options config file line that is not name = value"},
+    {"unreadable-file", severity::error, "a settings file that cannot be read"},
+    {"secret-on-command-line", severity::warning, "a password on the command line, which other users can read"},
+    {"cluster-over-capacity", severity::error, "the nodes' pools need more connections than the server allows"},
+    {"cluster-near-capacity", severity::warning, "the nodes' pools take over 80% of the server's connections"},
+    {"cluster-sizing", severity::note, "the database cluster should match the service cluster's cores and memory"},
+    {"cluster-cores-mismatch", severity::warning, "database cores far from the service cluster's total"},
+    {"search-path", severity::error, "a database user whose search_path does not start with the schema"},
+    {"schema-missing", severity::error, "the configured schema does not exist in the database"},
+    {"schema-privilege", severity::error, "a user with too few or too many privileges on the schema"},
+    {"table-privilege", severity::error, "a user with too few or too many privileges on a table"},
+    {"sequence-privilege", severity::error, "a user with too few or too many privileges on a sequence"},
+    {"default-privilege", severity::error, "tables the owner creates later would not get the layout's privileges"},
+    {"role-attributes", severity::error, "a service user that is a superuser, whom no privilege limits"},
+    {"audit-connection", severity::error, "the audit could not connect to or query the database"},
 }};
 
 /// The rule with this id, or nullptr.

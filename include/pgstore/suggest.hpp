@@ -9,28 +9,45 @@
 
 namespace pgstore {
 
-/// Edit distance with adjacent transpositions (optimal string alignment), ignoring letter case,
-/// since a swapped pair is the commonest typo in a key.
-[[nodiscard]] inline std::size_t edit_distance(std::string_view a, std::string_view b)
+namespace impl {
+constexpr char ascii_lower(char c) noexcept
 {
-    auto same = [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    };
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+} // namespace impl
+
+/// Edit distance with adjacent transpositions (optimal string alignment), ignoring ASCII letter
+/// case, since a swapped pair is the commonest typo in a key. Stops early and returns
+/// `limit + 1` once the distance is known to exceed `limit`; every key of a large service file
+/// is compared with every setting, so the cut-off matters.
+[[nodiscard]] inline std::size_t edit_distance(std::string_view a, std::string_view b,
+                                               std::size_t limit = static_cast<std::size_t>(-1) - 1)
+{
+    const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+    if (gap > limit)
+        return limit + 1;
+    auto same = [](char x, char y) { return impl::ascii_lower(x) == impl::ascii_lower(y); };
     std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j)
         previous[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         current[0] = i;
+        std::size_t row_min = current[0];
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t cost = same(a[i - 1], b[j - 1]) ? 0 : 1;
             current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
             if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]))
                 current[j] = std::min(current[j], before[j - 2] + 1);
+            row_min = std::min(row_min, current[j]);
         }
+        // A transposition reaches back two rows, so both must be past the limit to stop.
+        const std::size_t previous_min = *std::min_element(previous.begin(), previous.end());
+        if (row_min > limit && previous_min > limit)
+            return limit + 1;
         before.swap(previous);
         previous.swap(current);
     }
-    return previous[b.size()];
+    return std::min(previous[b.size()], limit + 1);
 }
 
 /// The known key an unknown one was most likely meant to be: the nearest by edit distance when
@@ -42,7 +59,7 @@ template <class Keys>
     std::optional<std::string_view> best;
     std::size_t best_distance = std::max<std::size_t>(2, unknown.size() / 8) + 1;
     for (std::string_view k : known) {
-        const std::size_t d = edit_distance(unknown, k);
+        const std::size_t d = edit_distance(unknown, k, best_distance - 1);
         if (d < best_distance) {
             best_distance = d;
             best = k;

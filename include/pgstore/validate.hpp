@@ -38,6 +38,9 @@ struct validation_result {
     diagnostics findings;
     /// Where each setting's value came from, by index in settings::keys; empty for defaults.
     std::array<std::optional<location>, settings::count> origins{};
+    /// Whether each written value could be read, by index in settings::keys; where it could not,
+    /// `config` holds the default instead.
+    std::array<bool, settings::count> parsed{};
 
     /// True when no finding is an error, so `config` holds what the service would use.
     [[nodiscard]] bool ok() const noexcept { return !has_errors(findings); }
@@ -137,6 +140,7 @@ public:
         check_pool();
         check_profile();
         sort_by_location(result_.findings);
+        result_.parsed = valid_;
         return std::move(result_);
     }
 
@@ -599,10 +603,6 @@ private:
     {
         const store_config& c = result_.config;
         const bool uses_password = valid(settings::auth) && c.auth == auth_method::password;
-        if (uses_password && found(settings::password) && found(settings::cert) == nullptr
-            && found(settings::key) == nullptr && found(settings::ca) == nullptr) {
-            // nothing more to say about unused certificate files
-        }
         if (uses_password) {
             for (const property* p : {found(settings::cert), found(settings::key), found(settings::ca)}) {
                 if (p != nullptr) {

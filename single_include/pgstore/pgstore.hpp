@@ -5,6 +5,8 @@
 // pgstore: typed, validated store.postgres.* settings for Java services that keep their data
 // in PostgreSQL. This umbrella header includes the parts that need no library to link against;
 // tls.hpp (OpenSSL) and program_options.hpp (Boost.Program_options) are included separately.
+// So are provisioning.hpp and scram.hpp (OpenSSL).
+// So is libpq.hpp, the libpq adapter for failover.hpp (libpq and OpenSSL).
 
 // ---- pgstore/version.hpp ----
 
@@ -175,7 +177,7 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 30> all_rules{{
+inline constexpr std::array<rule_info, 59> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
     {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
     {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},
@@ -206,6 +208,35 @@ inline constexpr std::array<rule_info, 30> all_rules{{
     {"pool-size", severity::warning, "more than 3 connections per CPU core"},
     {"infra-limit", severity::error, "a lifetime that outlives the infrastructure's connection limit"},
     {"password-auth-in-production", severity::warning, "password authentication in production"},
+    {"tls-file-missing", severity::error, "a certificate, key or CA file that is missing, unreadable or empty"},
+    {"tls-key-format", severity::error, "a client key other than the unencrypted PKCS#8 DER the driver reads"},
+    {"tls-cert-format", severity::error, "a certificate or CA file without PEM certificates"},
+    {"tls-key-mismatch", severity::error, "a client key that does not belong to the client certificate"},
+    {"tls-chain", severity::error, "a client certificate that does not chain to the CA"},
+    {"tls-expired", severity::error, "an expired certificate"},
+    {"tls-not-yet-valid", severity::error, "a certificate whose validity has not begun"},
+    {"tls-expiring", severity::warning, "a certificate that expires within the warning period"},
+    {"tls-cn-mismatch", severity::error, "a client certificate whose CN is not the database user"},
+    {"tls-eku", severity::error, "a client certificate whose extended key usage lacks clientAuth"},
+    {"tls-weak-key", severity::warning, "an RSA key under 2048 bits"},
+    {"tls-sha1", severity::warning, "a certificate signed with SHA-1"},
+    {"tls-key-permissions", severity::warning, "a key file that group or others can access"},
+    {"invalid-option", severity::error, "a store option Boost.Program_options refuses: no value, or given twice"},
+    {"config-file-syntax", severity::error, "a Program_options config file line that is not name = value"},
+    {"unreadable-file", severity::error, "a settings file that cannot be read"},
+    {"secret-on-command-line", severity::warning, "a password on the command line, which other users can read"},
+    {"cluster-over-capacity", severity::error, "the nodes' pools need more connections than the server allows"},
+    {"cluster-near-capacity", severity::warning, "the nodes' pools take over 80% of the server's connections"},
+    {"cluster-sizing", severity::note, "the database cluster should match the service cluster's cores and memory"},
+    {"cluster-cores-mismatch", severity::warning, "database cores far from the service cluster's total"},
+    {"search-path", severity::error, "a database user whose search_path does not start with the schema"},
+    {"schema-missing", severity::error, "the configured schema does not exist in the database"},
+    {"schema-privilege", severity::error, "a user with too few or too many privileges on the schema"},
+    {"table-privilege", severity::error, "a user with too few or too many privileges on a table"},
+    {"sequence-privilege", severity::error, "a user with too few or too many privileges on a sequence"},
+    {"default-privilege", severity::error, "tables the owner creates later would not get the layout's privileges"},
+    {"role-attributes", severity::error, "a service user that is a superuser, whom no privilege limits"},
+    {"audit-connection", severity::error, "the audit could not connect to or query the database"},
 }};
 
 /// The rule with this id, or nullptr.
@@ -1137,28 +1168,45 @@ inline std::string_view trim_blanks(std::string_view s)
 
 namespace pgstore {
 
-/// Edit distance with adjacent transpositions (optimal string alignment), ignoring letter case,
-/// since a swapped pair is the commonest typo in a key.
-[[nodiscard]] inline std::size_t edit_distance(std::string_view a, std::string_view b)
+namespace impl {
+constexpr char ascii_lower(char c) noexcept
 {
-    auto same = [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    };
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+} // namespace impl
+
+/// Edit distance with adjacent transpositions (optimal string alignment), ignoring ASCII letter
+/// case, since a swapped pair is the commonest typo in a key. Stops early and returns
+/// `limit + 1` once the distance is known to exceed `limit`; every key of a large service file
+/// is compared with every setting, so the cut-off matters.
+[[nodiscard]] inline std::size_t edit_distance(std::string_view a, std::string_view b,
+                                               std::size_t limit = static_cast<std::size_t>(-1) - 1)
+{
+    const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+    if (gap > limit)
+        return limit + 1;
+    auto same = [](char x, char y) { return impl::ascii_lower(x) == impl::ascii_lower(y); };
     std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j)
         previous[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         current[0] = i;
+        std::size_t row_min = current[0];
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t cost = same(a[i - 1], b[j - 1]) ? 0 : 1;
             current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
             if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]))
                 current[j] = std::min(current[j], before[j - 2] + 1);
+            row_min = std::min(row_min, current[j]);
         }
+        // A transposition reaches back two rows, so both must be past the limit to stop.
+        const std::size_t previous_min = *std::min_element(previous.begin(), previous.end());
+        if (row_min > limit && previous_min > limit)
+            return limit + 1;
         before.swap(previous);
         previous.swap(current);
     }
-    return previous[b.size()];
+    return std::min(previous[b.size()], limit + 1);
 }
 
 /// The known key an unknown one was most likely meant to be: the nearest by edit distance when
@@ -1170,7 +1218,7 @@ template <class Keys>
     std::optional<std::string_view> best;
     std::size_t best_distance = std::max<std::size_t>(2, unknown.size() / 8) + 1;
     for (std::string_view k : known) {
-        const std::size_t d = edit_distance(unknown, k);
+        const std::size_t d = edit_distance(unknown, k, best_distance - 1);
         if (d < best_distance) {
             best_distance = d;
             best = k;
@@ -1201,6 +1249,7 @@ template <class Keys>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -1315,6 +1364,113 @@ inline std::optional<double> parse_cfs(const std::string& quota, const std::stri
     return cores;
 }
 
+/// The services and the PostgreSQL server they share, for a capacity check.
+struct cluster_shape {
+    std::uint32_t nodes = 1;                ///< service nodes, each with its own pools
+    std::uint32_t cores = 1;                ///< CPU cores of one service node
+    std::optional<std::uint32_t> pool;      ///< store.postgres.connections; nullopt: 3 per core
+    std::uint32_t readonly_pool = 0;        ///< a node's read-only pool, 0 without host.readonly
+    std::uint32_t max_connections = 100;    ///< the server's max_connections
+    std::uint32_t superuser_reserved = 3;   ///< superuser_reserved_connections
+    std::uint32_t reserved = 0;             ///< reserved_connections (PostgreSQL 16 and later)
+    std::optional<std::uint32_t> db_cores;  ///< CPU cores of the whole database cluster, if known
+    location where{"cluster", 0, 0};        ///< where findings point, e.g. the pool size's line
+};
+
+/// The numbers of a capacity check and what is wrong with them.
+struct cluster_plan {
+    std::uint32_t nodes = 0;            ///< service nodes
+    std::uint32_t pool = 0;             ///< a node's pool
+    std::uint32_t readonly_pool = 0;    ///< a node's read-only pool
+    std::uint64_t per_node = 0;         ///< pool + read-only pool
+    std::uint64_t total = 0;            ///< every node's connections
+    std::uint64_t available = 0;        ///< server slots open to ordinary roles
+    std::int64_t headroom = 0;          ///< available - total; negative when over capacity
+    double usage = 0;                   ///< total / available (infinity with no slot available)
+    std::uint64_t service_cores = 0;    ///< nodes × cores
+    std::optional<std::uint32_t> db_cores;
+    diagnostics findings;               ///< cluster-over-capacity, cluster-near-capacity, ...
+
+    /// True when the nodes may open more connections than the server accepts.
+    [[nodiscard]] bool over_capacity() const noexcept { return total > available; }
+};
+
+/// Usage above this share of the server's slots leaves too little for anything else.
+inline constexpr double near_capacity_share = 0.8;
+
+/// Checks that every node's pools fit into the server's connection slots, and the documented rule
+/// of thumb that the database cluster has about the cores and memory of the service cluster.
+/// Both pools count against the one server because read-only work falls back to the primary hosts
+/// when the read-only host is down.
+[[nodiscard]] inline cluster_plan plan_cluster(const cluster_shape& shape)
+{
+    cluster_plan p;
+    p.nodes = shape.nodes;
+    p.pool = shape.pool ? *shape.pool : recommended_pool_size(shape.cores);
+    p.readonly_pool = shape.readonly_pool;
+    p.per_node = std::uint64_t{p.pool} + p.readonly_pool;
+    p.total = p.per_node * p.nodes;
+    const std::uint64_t held = std::uint64_t{shape.superuser_reserved} + shape.reserved;
+    p.available = shape.max_connections > held ? shape.max_connections - held : 0;
+    p.headroom = static_cast<std::int64_t>(p.available) - static_cast<std::int64_t>(p.total);
+    p.usage = p.available == 0 ? std::numeric_limits<double>::infinity()
+                               : static_cast<double>(p.total) / static_cast<double>(p.available);
+    p.service_cores = std::uint64_t{p.nodes} * std::max(1u, shape.cores);
+    p.db_cores = shape.db_cores;
+
+    auto add = [&](std::string rule, severity level, std::string message, std::string hint) {
+        p.findings.push_back({level, std::move(rule), "store.postgres.connections", shape.where,
+                              std::move(message), std::move(hint), std::nullopt, {}});
+    };
+    const std::string n = std::to_string(p.nodes);
+    const std::string slots = std::to_string(p.available) + " server slots (max_connections "
+        + std::to_string(shape.max_connections) + " - " + std::to_string(shape.superuser_reserved)
+        + " superuser_reserved_connections - " + std::to_string(shape.reserved) + " reserved_connections)";
+    const std::string demand = n + " nodes x " + std::to_string(p.per_node) + " connections = "
+        + std::to_string(p.total);
+
+    const std::uint32_t recommended = recommended_pool_size(shape.cores);
+    if (p.pool > recommended) {
+        add("pool-size", severity::warning,
+            std::to_string(p.pool) + " connections is more than 3 per CPU core (" + std::to_string(recommended)
+                + " for " + std::to_string(std::max(1u, shape.cores)) + " cores)",
+            "set store.postgres.connections to " + std::to_string(recommended));
+    }
+
+    if (p.over_capacity()) {
+        // The largest pool that fits next to the read-only pool, if any does.
+        const std::uint64_t fits = p.nodes == 0 ? 0 : p.available / p.nodes;
+        std::string hint = fits > p.readonly_pool
+            ? "lower store.postgres.connections to " + std::to_string(fits - p.readonly_pool) + " or less, or "
+            : std::string();
+        hint += "raise max_connections on the server to "
+            + std::to_string(p.total + held) + " or more (it needs a restart), or run fewer nodes";
+        add("cluster-over-capacity", severity::error,
+            "expected at most " + slots + ", saw " + demand, std::move(hint));
+    } else if (p.usage > near_capacity_share) {
+        add("cluster-near-capacity", severity::warning,
+            demand + " take " + std::to_string(static_cast<int>(std::lround(p.usage * 100))) + "% of the " + slots,
+            "keep about 20% free for administration, monitoring and migrations: raise max_connections "
+            "or lower store.postgres.connections");
+    }
+
+    const std::string cores = std::to_string(p.service_cores) + " cores (" + n + " nodes x "
+        + std::to_string(std::max(1u, shape.cores)) + ")";
+    if (!p.db_cores) {
+        add("cluster-sizing", severity::note,
+            "the database cluster should have about the same total cores and memory as the service "
+            "cluster, which has " + cores,
+            "give the PostgreSQL cluster about " + std::to_string(p.service_cores)
+                + " cores and the service cluster's memory");
+    } else if (std::uint64_t{*p.db_cores} * 2 < p.service_cores || *p.db_cores > p.service_cores * 2) {
+        add("cluster-cores-mismatch", severity::warning,
+            "expected about " + std::to_string(p.service_cores) + " database cores, as many as the service "
+            "cluster's " + cores + ", saw " + std::to_string(*p.db_cores),
+            "give the PostgreSQL cluster about as many cores and as much memory as the service cluster");
+    }
+    return p;
+}
+
 } // namespace pgstore
 // ---- pgstore/hikari.hpp ----
 
@@ -1398,6 +1554,9 @@ struct validation_result {
     diagnostics findings;
     /// Where each setting's value came from, by index in settings::keys; empty for defaults.
     std::array<std::optional<location>, settings::count> origins{};
+    /// Whether each written value could be read, by index in settings::keys; where it could not,
+    /// `config` holds the default instead.
+    std::array<bool, settings::count> parsed{};
 
     /// True when no finding is an error, so `config` holds what the service would use.
     [[nodiscard]] bool ok() const noexcept { return !has_errors(findings); }
@@ -1497,6 +1656,7 @@ public:
         check_pool();
         check_profile();
         sort_by_location(result_.findings);
+        result_.parsed = valid_;
         return std::move(result_);
     }
 
@@ -1959,10 +2119,6 @@ private:
     {
         const store_config& c = result_.config;
         const bool uses_password = valid(settings::auth) && c.auth == auth_method::password;
-        if (uses_password && found(settings::password) && found(settings::cert) == nullptr
-            && found(settings::key) == nullptr && found(settings::ca) == nullptr) {
-            // nothing more to say about unused certificate files
-        }
         if (uses_password) {
             for (const property* p : {found(settings::cert), found(settings::key), found(settings::ca)}) {
                 if (p != nullptr) {
@@ -2013,6 +2169,2283 @@ private:
     result.findings.insert(result.findings.begin(), file.problems.begin(), file.problems.end());
     sort_by_location(result.findings);
     return result;
+}
+
+} // namespace pgstore
+// ---- pgstore/effective.hpp ----
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace pgstore {
+
+/// How a setting got the value a service will use.
+enum class value_state {
+    set,        ///< written in a source; `origin` says where
+    defaulted,  ///< absent, so the service's default applies
+    unset,      ///< absent and without a default
+    invalid,    ///< written, but not readable as the setting's type, so there is no value
+};
+
+/// One setting's value as the service would use it, ready to print: secrets are redacted.
+struct effective_setting {
+    std::string_view key;
+    std::string value;  ///< text of the typed value; `<redacted>` for a secret
+    value_state state = value_state::unset;
+    std::optional<location> origin;  ///< where the value was written, for set and invalid
+    bool secret = false;             ///< the value is never shown
+
+    /// "default", the origin such as `ekm.properties:8:1`, or nothing for an unset setting.
+    [[nodiscard]] std::string origin_text() const
+    {
+        if (state == value_state::defaulted)
+            return "default";
+        return origin ? origin->to_string() : std::string();
+    }
+};
+
+namespace impl {
+
+/// A value for display: control characters escaped so that one setting stays on one line.
+inline std::string printable(std::string_view value)
+{
+    std::string out;
+    for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 0xF];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+template <class T>
+std::optional<std::string> value_text(const setting<T>& s, const T& v)
+{
+    if constexpr (std::is_same_v<T, bool>) {
+        return std::string(v ? "true" : "false");
+    } else if constexpr (std::is_enum_v<T>) {
+        return std::string(s.choices[static_cast<std::size_t>(v)]);
+    } else if constexpr (std::is_integral_v<T>) {
+        return std::to_string(v);
+    } else if constexpr (std::is_same_v<T, secret>) {
+        return std::string(secret::redacted());
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+        std::string joined;
+        for (const auto& host : v)
+            joined += (joined.empty() ? "" : ",") + printable(host);
+        return joined;
+    } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+        if (!v)
+            return std::nullopt;
+        return printable(*v);
+    } else {
+        return printable(v);
+    }
+}
+
+} // namespace impl
+
+/// Every setting of a validation result in the documented order, with its effective value and
+/// where that value came from. A value that could not be read shows as `<invalid>`, never as
+/// the default the typed config then holds; the findings say what is wrong with it.
+[[nodiscard]] inline std::vector<effective_setting>
+effective_settings(const validation_result& result)
+{
+    std::vector<effective_setting> out;
+    settings::for_each([&](const auto& s) {
+        effective_setting e;
+        e.key = s.key;
+        e.secret = s.is_secret();
+        e.origin = result.origin(s);
+        if (!e.origin)
+            e.state = s.has_default ? value_state::defaulted : value_state::unset;
+        else
+            e.state =
+                result.parsed[settings::index_of(s.key)] ? value_state::set : value_state::invalid;
+        if (e.state == value_state::invalid) {
+            e.value = "<invalid>";
+        } else if (e.state == value_state::unset) {
+            e.value = "<not set>";
+        } else {
+            e.value = impl::value_text(s, get(result.config, s)).value_or("<not set>");
+        }
+        out.push_back(std::move(e));
+    });
+    return out;
+}
+
+/// One line per setting, `key  value  origin`, in aligned columns; secrets show as <redacted>.
+[[nodiscard]] inline std::string format_effective(const std::vector<effective_setting>& all,
+                                                  std::string_view indent = "")
+{
+    // Long host lists would push every origin far right; past this width a value is not padded.
+    constexpr std::size_t max_value_column = 40;
+    std::size_t key_width = 0;
+    std::size_t value_width = 0;
+    for (const auto& e : all) {
+        key_width = std::max(key_width, e.key.size());
+        if (e.value.size() <= max_value_column)
+            value_width = std::max(value_width, e.value.size());
+    }
+
+    std::string out;
+    for (const auto& e : all) {
+        out += indent;
+        out += e.key;
+        out.append(key_width - e.key.size() + 2, ' ');
+        out += e.value;
+        const std::string origin = e.origin_text();
+        if (!origin.empty()) {
+            out.append(e.value.size() < value_width ? value_width - e.value.size() + 2 : 2, ' ');
+            out += origin;
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+} // namespace pgstore
+// ---- pgstore/conninfo.hpp ----
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pgstore {
+
+/// The connection string dialects pgstore renders.
+enum class conninfo_format {
+    libpq,  ///< libpq keyword/value: `host=db1,db2 port=5432 ...`
+    uri,    ///< libpq URI: `postgresql://db1:5432,db2:5432/db?...`
+    jdbc,   ///< PgJDBC URL: `jdbc:postgresql://db1:5432,db2:5432/db?...`
+};
+
+/// "libpq", "uri" or "jdbc".
+[[nodiscard]] constexpr std::string_view to_string(conninfo_format f) noexcept
+{
+    switch (f) {
+    case conninfo_format::libpq: return "libpq";
+    case conninfo_format::uri: return "uri";
+    case conninfo_format::jdbc: return "jdbc";
+    }
+    return "libpq";
+}
+
+/// What a connection string is for.
+struct conninfo_options {
+    /// For read-only work: the read-only host, accepting a standby. Without
+    /// store.postgres.host.readonly the service sends read-only work to the write hosts, and so
+    /// does the rendered string.
+    bool readonly = false;
+    /// Include the password. Off by default: a connection string is easily logged or shown.
+    bool with_password = false;
+};
+
+/// One libpq keyword and its value, unescaped.
+struct conninfo_param {
+    std::string keyword;
+    std::string value;
+
+    friend bool operator==(const conninfo_param& a, const conninfo_param& b)
+    {
+        return a.keyword == b.keyword && a.value == b.value;
+    }
+};
+
+namespace impl {
+
+inline bool is_unreserved(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+           || c == '_' || c == '~';
+}
+
+/// RFC 3986 percent-encoding of every byte but the unreserved ones (and `keep`). Also right for
+/// PgJDBC, whose URLDecoder would read a bare '+' as a space.
+inline std::string percent_encode(std::string_view s, std::string_view keep = {})
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        if (is_unreserved(c) || keep.find(c) != std::string_view::npos) {
+            out += c;
+            continue;
+        }
+        const auto u = static_cast<unsigned char>(c);
+        out += '%';
+        out += hex[u >> 4];
+        out += hex[u & 0xF];
+    }
+    return out;
+}
+
+/// A libpq keyword/value value: bare when that is unambiguous, otherwise in single quotes with
+/// `'` and `\` escaped. Bytes above 0x7F are quoted too, since libpq's isspace() follows the
+/// client's locale.
+inline std::string quote_libpq_value(std::string_view v)
+{
+    const bool bare = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7F && c != '\'' && c != '\\';
+    });
+    if (bare)
+        return std::string(v);
+    std::string out = "'";
+    for (char c : v) {
+        if (c == '\'' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+/// libpq and C strings end at NUL, so a value holding one cannot reach the server intact.
+inline void require_no_nul(std::string_view value, std::string_view key)
+{
+    if (value.find('\0') != std::string_view::npos)
+        throw std::invalid_argument("expected no NUL character in `" + std::string(key)
+                                    + "`, saw one; a C driver would cut the value there");
+}
+
+/// The server splits `options` at white space, with `\` escaping the next byte.
+inline std::string escape_server_option(std::string_view v)
+{
+    std::string out;
+    for (char c : v) {
+        if (c == '\\' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+inline bool is_ipv6_literal(std::string_view host) noexcept
+{
+    return host.find(':') != std::string_view::npos;
+}
+
+/// The hosts a connection string names, and whether they are the write hosts.
+inline std::pair<std::vector<std::string>, bool> hosts_for(const store_config& cfg, const conninfo_options& o)
+{
+    if (o.readonly && cfg.readonly_host)
+        return {{*cfg.readonly_host}, false};
+    return {cfg.hosts, true};
+}
+
+} // namespace impl
+
+/// The `search_path` that selects exactly the schema `name`: bare when it is a plain lower-case
+/// identifier, otherwise double-quoted, so that upper case, commas and spaces survive as written
+/// (as PgJDBC's setSchema keeps them).
+[[nodiscard]] inline std::string search_path_for(std::string_view name)
+{
+    const bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && name[0] != '$'
+                       && std::all_of(name.begin(), name.end(), [](char c) {
+                              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+                          });
+    if (plain)
+        return std::string(name);
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+/// libpq's parameters for a validated config, in a fixed order and unescaped: the hosts with
+/// the shared port, the database, user, the schema as `options=-csearch_path=...`, for cert auth
+/// `sslmode=verify-full` with the certificate files, `connect_timeout` and
+/// `target_session_attrs` (read-write for the write hosts, prefer-standby for the read-only one).
+/// Throws std::invalid_argument when a value holds a NUL byte.
+[[nodiscard]] inline std::vector<conninfo_param> libpq_params(const store_config& cfg,
+                                                              const conninfo_options& o = {})
+{
+    impl::require_no_nul(cfg.database, settings::database.key);
+    impl::require_no_nul(cfg.schema, settings::schema.key);
+    impl::require_no_nul(cfg.username, settings::username.key);
+    if (o.with_password && cfg.auth == auth_method::password)
+        impl::require_no_nul(cfg.password.reveal(), settings::password.key);
+    if (cfg.auth == auth_method::cert) {
+        for (const auto* s : {&settings::cert, &settings::key, &settings::ca})
+            impl::require_no_nul(get(cfg, *s), s->key);
+    }
+
+    const auto [hosts, for_writes] = impl::hosts_for(cfg, o);
+    std::string host_list;
+    for (const auto& h : hosts)
+        host_list += (host_list.empty() ? "" : ",") + h;
+
+    std::vector<conninfo_param> out;
+    out.push_back({"host", host_list});
+    // One port applies to every host in libpq's keyword form.
+    out.push_back({"port", std::to_string(cfg.port)});
+    out.push_back({"dbname", cfg.database});
+    out.push_back({"user", cfg.username});
+    if (o.with_password && cfg.auth == auth_method::password)
+        out.push_back({"password", std::string(cfg.password.reveal())});
+    if (!cfg.schema.empty())
+        out.push_back({"options", "-csearch_path=" + impl::escape_server_option(search_path_for(cfg.schema))});
+    if (cfg.auth == auth_method::cert) {
+        out.push_back({"sslmode", "verify-full"});
+        out.push_back({"sslcert", cfg.cert_file});
+        out.push_back({"sslkey", cfg.key_file});
+        out.push_back({"sslrootcert", cfg.ca_file});
+    }
+    if (cfg.connection_timeout_seconds > 0)
+        out.push_back({"connect_timeout", std::to_string(cfg.connection_timeout_seconds)});
+    out.push_back({"target_session_attrs", for_writes ? "read-write" : "prefer-standby"});
+
+    return out;
+}
+
+/// A libpq keyword/value connection string, for PQconnectdb or psql.
+[[nodiscard]] inline std::string libpq_conninfo(const store_config& cfg, const conninfo_options& o = {})
+{
+    std::string out;
+    for (const auto& p : libpq_params(cfg, o))
+        out += (out.empty() ? "" : " ") + p.keyword + '=' + impl::quote_libpq_value(p.value);
+    return out;
+}
+
+/// A `postgresql://` URI with the same parameters as libpq_conninfo: every host with the port,
+/// IPv6 hosts in brackets, everything else percent-encoded.
+[[nodiscard]] inline std::string libpq_uri(const store_config& cfg, const conninfo_options& o = {})
+{
+    std::string hosts;
+    std::string port;
+    std::string database;
+    std::string user;
+    std::string query;
+    for (const auto& p : libpq_params(cfg, o)) {
+        if (p.keyword == "host")
+            hosts = p.value;
+        else if (p.keyword == "port")
+            port = p.value;
+        else if (p.keyword == "dbname")
+            database = p.value;
+        else if (p.keyword == "user")
+            user = p.value;
+        else
+            query += (query.empty() ? "?" : "&") + p.keyword + '=' + impl::percent_encode(p.value);
+    }
+    std::string out = "postgresql://";
+    if (!user.empty())
+        out += impl::percent_encode(user) + '@';
+    std::string_view rest = hosts;
+    bool first = true;
+    while (true) {
+        const auto comma = rest.find(',');
+        const std::string_view h = rest.substr(0, comma);
+        out += first ? "" : ",";
+        first = false;
+        out += impl::is_ipv6_literal(h) ? '[' + impl::percent_encode(h, ":") + ']' : impl::percent_encode(h);
+        out += ':' + port;
+        if (comma == std::string_view::npos)
+            break;
+        rest.remove_prefix(comma + 1);
+    }
+    out += '/';
+    // An empty database or user cannot be written in the URI's own places, so they go last.
+    out += impl::percent_encode(database);
+    if (database.empty())
+        query += (query.empty() ? "?" : "&") + std::string("dbname=");
+    if (user.empty())
+        query += (query.empty() ? "?" : "&") + std::string("user=");
+    return out + query;
+}
+
+/// A PgJDBC URL: every host with the shared port (PgJDBC gives a bare host 5432), IPv6 hosts in
+/// brackets, `currentSchema`, for cert auth `sslmode=verify-full` with the certificate files,
+/// `connectTimeout` and `targetServerType` (primary for the write hosts, preferSecondary for the
+/// read-only one). Values are percent-encoded for PgJDBC's URLDecoder.
+[[nodiscard]] inline std::string jdbc_url(const store_config& cfg, const conninfo_options& o = {})
+{
+    const auto [hosts, for_writes] = impl::hosts_for(cfg, o);
+    std::string out = "jdbc:postgresql://";
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        // PgJDBC does not decode host names; validated hosts need no encoding.
+        out += i == 0 ? "" : ",";
+        out += impl::is_ipv6_literal(hosts[i]) ? '[' + hosts[i] + ']' : hosts[i];
+        out += ':' + std::to_string(cfg.port);
+    }
+    out += '/' + impl::percent_encode(cfg.database);
+
+    std::vector<std::pair<std::string_view, std::string>> params;
+    params.emplace_back("user", cfg.username);
+    if (o.with_password && cfg.auth == auth_method::password)
+        params.emplace_back("password", std::string(cfg.password.reveal()));
+    if (!cfg.schema.empty())
+        params.emplace_back("currentSchema", search_path_for(cfg.schema));
+    if (cfg.auth == auth_method::cert) {
+        params.emplace_back("sslmode", "verify-full");
+        params.emplace_back("sslcert", cfg.cert_file);
+        params.emplace_back("sslkey", cfg.key_file);
+        params.emplace_back("sslrootcert", cfg.ca_file);
+    }
+    if (cfg.connection_timeout_seconds > 0)
+        params.emplace_back("connectTimeout", std::to_string(cfg.connection_timeout_seconds));
+    params.emplace_back("targetServerType", for_writes ? "primary" : "preferSecondary");
+
+    char sep = '?';
+    for (const auto& [key, value] : params) {
+        out += sep;
+        out += key;
+        out += '=';
+        out += impl::percent_encode(value);
+        sep = '&';
+    }
+    return out;
+}
+
+/// The connection string for a validated config in one of the three dialects.
+[[nodiscard]] inline std::string render_conninfo(const store_config& cfg, conninfo_format f,
+                                                 const conninfo_options& o = {})
+{
+    switch (f) {
+    case conninfo_format::uri: return libpq_uri(cfg, o);
+    case conninfo_format::jdbc: return jdbc_url(cfg, o);
+    case conninfo_format::libpq: break;
+    }
+    return libpq_conninfo(cfg, o);
+}
+
+} // namespace pgstore
+// ---- pgstore/failover.hpp ----
+
+// Driver-agnostic host failover: try the configured hosts the way the services' driver does,
+// with one deadline for the whole connect, and report what happened at every host.
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace pgstore {
+
+/// What a connector returns for one host: a connection or an error, never both.
+/// `Conn` needs only a move constructor; `Conn` and `Err` may even be the same type.
+template <class Conn, class Err = std::string>
+class attempt {
+public:
+    using connection_type = Conn;  ///< what a successful attempt holds
+    using error_type = Err;        ///< what a failed attempt holds
+
+    /// A successful attempt holding `c`.
+    [[nodiscard]] static attempt success(Conn c) { return attempt(std::in_place_index<0>, std::move(c)); }
+    /// A failed attempt holding `e`.
+    [[nodiscard]] static attempt failure(Err e) { return attempt(std::in_place_index<1>, std::move(e)); }
+
+    /// True for a connection.
+    [[nodiscard]] bool ok() const noexcept { return value_.index() == 0; }
+    /// True for a connection.
+    explicit operator bool() const noexcept { return ok(); }
+    /// The connection; only when ok().
+    [[nodiscard]] Conn& connection() { return std::get<0>(value_); }
+    /// The error; only when !ok().
+    [[nodiscard]] const Err& error() const { return std::get<1>(value_); }
+
+private:
+    template <std::size_t I, class T>
+    attempt(std::in_place_index_t<I> tag, T&& v) : value_(tag, std::forward<T>(v))
+    {
+    }
+
+    std::variant<Conn, Err> value_;
+};
+
+/// Which work a connection is for: read-write needs the primary, read-only may use a standby.
+enum class work { read_write, read_only };
+
+/// How the hosts are tried.
+enum class failover_mode {
+    sequential,  ///< one host after the other, as the services' driver does (the default)
+    staggered,   ///< start the next host when the earlier ones are slow to answer (RFC 8305 spirit)
+};
+
+/// What became of one host in one connect.
+enum class attempt_outcome {
+    connected,   ///< the chosen host
+    failed,      ///< the connector (or the probe) reported an error
+    standby,     ///< connected to a standby, which read-write work cannot use; closed
+    skipped,     ///< not tried: deadline reached, already tried, or an earlier host connected
+    superseded,  ///< connected, but an earlier host was preferred; closed
+    abandoned,   ///< still connecting when the connect ended; closed when it returns
+};
+
+/// "connected", "failed", "standby", "skipped", "superseded" or "abandoned".
+[[nodiscard]] constexpr std::string_view to_string(attempt_outcome o) noexcept
+{
+    switch (o) {
+    case attempt_outcome::connected: return "connected";
+    case attempt_outcome::failed: return "failed";
+    case attempt_outcome::standby: return "standby";
+    case attempt_outcome::skipped: return "skipped";
+    case attempt_outcome::superseded: return "superseded";
+    case attempt_outcome::abandoned: return "abandoned";
+    }
+    return "failed";
+}
+
+/// One host's line in the report of a connect.
+struct attempt_record {
+    std::string host;                             ///< as configured
+    std::uint16_t port = 0;                       ///< the shared port
+    attempt_outcome outcome = attempt_outcome::skipped;
+    std::string message;                          ///< why; empty for a plain success
+    std::chrono::steady_clock::duration elapsed{};  ///< from the start of this attempt to its end
+    bool readonly_host = false;                   ///< the host came from store.postgres.host.readonly
+};
+
+/// "host:port", with an IPv6 literal in brackets.
+[[nodiscard]] inline std::string endpoint(const std::string& host, std::uint16_t port)
+{
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+/// Whole milliseconds, rounded up so that a started attempt never reads as 0 ms.
+[[nodiscard]] inline long long whole_ms(std::chrono::steady_clock::duration d)
+{
+    using namespace std::chrono;
+    const auto ms = duration_cast<milliseconds>(d);
+    return static_cast<long long>((ms < d ? ms + milliseconds(1) : ms).count());
+}
+
+/// One line: "db1:5432: failed after 3 ms: connection refused".
+[[nodiscard]] inline std::string to_string(const attempt_record& r)
+{
+    std::string out = endpoint(r.host, r.port) + ": " + std::string(to_string(r.outcome));
+    if (r.outcome != attempt_outcome::skipped)
+        out += " after " + std::to_string(whole_ms(r.elapsed)) + " ms";
+    if (!r.message.empty())
+        out += ": " + r.message;
+    return out;
+}
+
+/// No host gave a usable connection. what() names every host with its failure and time spent;
+/// attempts() has the same as data.
+class connection_error : public std::runtime_error {
+public:
+    /// `headline` is the first line of what(); each attempt adds an indented line.
+    connection_error(const std::string& headline, std::vector<attempt_record> attempts)
+        : std::runtime_error(compose(headline, attempts)), headline_(headline), attempts_(std::move(attempts))
+    {
+    }
+
+    /// What went wrong as a whole, without the per-host lines.
+    [[nodiscard]] const std::string& headline() const noexcept { return headline_; }
+    /// Every host in the order tried, with what became of it.
+    [[nodiscard]] const std::vector<attempt_record>& attempts() const noexcept { return attempts_; }
+
+private:
+    static std::string compose(const std::string& headline, const std::vector<attempt_record>& attempts)
+    {
+        std::string out = headline;
+        for (const auto& a : attempts)
+            out += "\n  " + to_string(a);
+        return out;
+    }
+
+    std::string headline_;
+    std::vector<attempt_record> attempts_;
+};
+
+/// A successful connect: the connection, where it goes, and what happened at every host.
+template <class Conn>
+struct connection_result {
+    Conn connection;                      ///< from the chosen host
+    std::string host;                     ///< the chosen host
+    std::uint16_t port = 0;               ///< the shared port
+    std::vector<attempt_record> attempts; ///< every host, as things stood when the connect returned
+    /// The report once every attempt has returned (staggered mode may leave some running for a
+    /// while); ready at once in sequential mode.
+    std::shared_future<std::vector<attempt_record>> settled;
+};
+
+/// How a connect goes about it.
+struct failover_options {
+    /// One deadline for the whole connect, shared by every host (store.postgres.connection.timeout).
+    std::chrono::milliseconds timeout{5000};
+    /// Read-write work refuses a standby; read-only work goes to `readonly_host` first.
+    pgstore::work work = pgstore::work::read_write;
+    /// store.postgres.host.readonly, if configured. Without one, read-only work uses the hosts.
+    std::optional<std::string> readonly_host;
+    /// For read-only work: try the hosts when the read-only host fails.
+    bool readonly_fallback = true;
+    /// Sequential (the default, what the services' driver does) or staggered.
+    failover_mode mode = failover_mode::sequential;
+    /// Staggered mode: how long an earlier host may stay silent before the next one starts too.
+    std::chrono::milliseconds stagger_delay{250};
+    /// Staggered mode: how long a later host's connection waits for earlier hosts still
+    /// connecting before it is taken. Waiting until the deadline would keep order strictly but
+    /// make a silent first host cost the whole timeout, which staggering exists to avoid.
+    std::chrono::milliseconds preference_hold{250};
+};
+
+/// Options for a connect with the configuration's timeout and read-only host.
+[[nodiscard]] inline failover_options failover_options_for(const store_config& config,
+                                                         pgstore::work w = pgstore::work::read_write)
+{
+    failover_options o;
+    o.timeout = std::chrono::seconds(config.connection_timeout_seconds);
+    o.work = w;
+    o.readonly_host = config.readonly_host;
+    return o;
+}
+
+/// The probe to pass when there is none: every host counts as a primary.
+struct no_probe {
+    /// Never a standby.
+    template <class Conn>
+    bool operator()(Conn&) const noexcept
+    {
+        return false;
+    }
+};
+
+namespace impl {
+
+template <class T, class = void>
+struct has_what : std::false_type {};
+template <class T>
+struct has_what<T, std::void_t<decltype(std::string(std::declval<const T&>().what()))>> : std::true_type {};
+
+template <class T, class = void>
+struct has_message : std::false_type {};
+template <class T>
+struct has_message<T, std::void_t<decltype(std::string(std::declval<const T&>().message()))>>
+    : std::true_type {};
+
+template <class T>
+struct is_attempt : std::false_type {};
+template <class C, class E>
+struct is_attempt<attempt<C, E>> : std::true_type {};
+
+} // namespace impl
+
+/// Turns a connector's error into text: anything convertible to std::string, or with what()
+/// (exceptions) or message() (std::error_code). Pass your own callable for other error types.
+struct describe_error {
+    /// The error as text.
+    template <class Err>
+    std::string operator()(const Err& e) const
+    {
+        if constexpr (std::is_convertible_v<const Err&, std::string>)
+            return std::string(e);
+        else if constexpr (impl::has_what<Err>::value)
+            return std::string(e.what());
+        else if constexpr (impl::has_message<Err>::value)
+            return std::string(e.message());
+        else
+            static_assert(sizeof(Err) == 0, "pass a describe callable: Err -> std::string");
+    }
+};
+
+namespace impl {
+
+using clock = std::chrono::steady_clock;
+
+inline std::string lower_ascii(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+/// One host to try, in order.
+struct candidate {
+    std::string host;
+    bool readonly_host = false;
+    bool duplicate = false;  ///< the same host came earlier: each host is tried once
+};
+
+inline std::vector<candidate> candidates(const std::vector<std::string>& hosts, const failover_options& o)
+{
+    std::vector<candidate> out;
+    const bool to_readonly = o.work == work::read_only && o.readonly_host;
+    if (to_readonly)
+        out.push_back({*o.readonly_host, true, false});
+    if (!to_readonly || o.readonly_fallback) {
+        for (const auto& h : hosts)
+            out.push_back({h, false, false});
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (lower_ascii(out[i].host) == lower_ascii(out[j].host))
+                out[i].duplicate = true;
+        }
+    }
+    return out;
+}
+
+inline constexpr const char standby_message[] = "standby, read-write work needs the primary";
+
+inline std::string headline(const std::vector<attempt_record>& records, const failover_options& o)
+{
+    const bool any_standby = std::any_of(records.begin(), records.end(), [](const attempt_record& r) {
+        return r.outcome == attempt_outcome::standby;
+    });
+    if (records.empty())
+        return "no host to connect to";
+    if (any_standby)
+        return "no primary among the hosts";
+    std::string h = "could not connect to any host within " + std::to_string(o.timeout.count()) + " ms";
+    if (o.work == work::read_only && o.readonly_host && !o.readonly_fallback)
+        h += " (read-only work, falling back to the primary hosts is not allowed)";
+    return h;
+}
+
+/// What one attempt came to, before the policy decides about it.
+template <class Conn>
+struct attempt_result {
+    std::optional<Conn> connection;
+    attempt_outcome outcome = attempt_outcome::failed;
+    std::string message;
+};
+
+/// Runs the connector (and the probe for read-write work) for one host; never throws.
+template <class Conn, class Connector, class Probe, class Describe>
+attempt_result<Conn> run_attempt(Connector& connector, Probe& probe, Describe& describe, const std::string& host,
+                                 std::uint16_t port, clock::time_point deadline, work w)
+{
+    attempt_result<Conn> r;
+    try {
+        auto a = connector(host, port, deadline);
+        if (!a.ok()) {
+            r.message = describe(a.error());
+            return r;
+        }
+        if (w == work::read_write) {
+            bool standby = false;
+            try {
+                standby = probe(a.connection());
+            } catch (const std::exception& e) {
+                r.message = std::string("probe failed: ") + e.what();
+                return r;  // the connection closes with `a`
+            }
+            if (standby) {
+                r.outcome = attempt_outcome::standby;
+                r.message = standby_message;
+                return r;
+            }
+        }
+        r.connection.emplace(std::move(a.connection()));
+        r.outcome = attempt_outcome::connected;
+    } catch (const std::exception& e) {
+        r.message = std::string("connector threw: ") + e.what();
+    } catch (...) {
+        r.message = "connector threw an unknown exception";
+    }
+    return r;
+}
+
+template <class Conn, class Connector, class Probe, class Describe>
+connection_result<Conn> connect_sequential(const std::vector<candidate>& list, std::uint16_t port,
+                                           Connector& connector, Probe& probe, Describe& describe,
+                                           const failover_options& o, clock::time_point deadline)
+{
+    std::vector<attempt_record> records;
+    std::optional<Conn> chosen;
+    std::string chosen_host;
+    for (const auto& c : list) {
+        attempt_record rec{c.host, port, attempt_outcome::skipped, {}, {}, c.readonly_host};
+        if (chosen) {
+            rec.message = "not needed, " + endpoint(chosen_host, port) + " connected";
+        } else if (c.duplicate) {
+            rec.message = "already tried";
+        } else if (clock::now() >= deadline) {
+            rec.message = "deadline reached";
+        } else {
+            const auto start = clock::now();
+            auto r = run_attempt<Conn>(connector, probe, describe, c.host, port, deadline, o.work);
+            rec.elapsed = clock::now() - start;
+            rec.outcome = r.outcome;
+            rec.message = std::move(r.message);
+            if (r.connection) {
+                chosen.emplace(std::move(*r.connection));
+                chosen_host = c.host;
+            }
+        }
+        records.push_back(std::move(rec));
+    }
+    if (!chosen)
+        throw connection_error(headline(records, o), records);
+
+    std::promise<std::vector<attempt_record>> done;
+    done.set_value(records);
+    return connection_result<Conn>{std::move(*chosen), chosen_host, port, std::move(records),
+                                   done.get_future().share()};
+}
+
+/// What the coordinating thread of a staggered connect shares with its attempts, kept alive by
+/// whichever of them ends last.
+template <class Conn, class Connector, class Probe, class Describe>
+struct stagger_state {
+    enum class phase { waiting, running, done };
+
+    struct slot {
+        candidate target;
+        phase state = phase::waiting;
+        clock::time_point started{};
+        clock::time_point finished{};
+        attempt_result<Conn> result;
+    };
+
+    template <class C, class P, class D>
+    stagger_state(C&& c, P&& p, D&& d)
+        : connector(std::forward<C>(c)), probe(std::forward<P>(p)), describe(std::forward<D>(d))
+    {
+    }
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<slot> slots;
+    std::uint16_t port = 0;
+    work kind = work::read_write;
+    clock::time_point deadline{};
+    bool decided = false;
+    std::string decision;  ///< what attempts still running at the end are told
+    std::size_t threads = 0;
+    bool settled_sent = false;
+    std::promise<std::vector<attempt_record>> settled;
+    Connector connector;
+    Probe probe;
+    Describe describe;
+
+    attempt_record record(std::size_t i) const
+    {
+        const slot& s = slots[i];
+        attempt_record r{s.target.host, port, s.result.outcome, s.result.message, {}, s.target.readonly_host};
+        if (s.state == phase::waiting) {
+            r.outcome = attempt_outcome::skipped;
+        } else if (s.state == phase::running) {
+            r.outcome = attempt_outcome::abandoned;
+            r.message = decision;
+            r.elapsed = clock::now() - s.started;
+        } else {
+            r.elapsed = s.finished - s.started;
+        }
+        return r;
+    }
+
+    std::vector<attempt_record> records() const
+    {
+        std::vector<attempt_record> out;
+        for (std::size_t i = 0; i < slots.size(); ++i)
+            out.push_back(record(i));
+        return out;
+    }
+
+    // With the mutex held: once the connect has decided and no attempt is left, the report is final.
+    void settle_if_quiet()
+    {
+        if (decided && threads == 0 && !settled_sent) {
+            settled_sent = true;
+            settled.set_value(records());
+        }
+    }
+};
+
+/// The body of one attempt's thread.
+template <class Conn, class State>
+void run_slot(const std::shared_ptr<State>& st, std::size_t i)
+{
+    std::string host;
+    {
+        std::lock_guard<std::mutex> lock(st->mutex);
+        host = st->slots[i].target.host;
+    }
+    // Concurrent calls: the connector, probe and describe must be safe to call from several threads.
+    auto r = run_attempt<Conn>(st->connector, st->probe, st->describe, host, st->port, st->deadline, st->kind);
+
+    std::optional<Conn> doomed;  // a connection nobody will use, closed outside the lock
+    {
+        std::lock_guard<std::mutex> lock(st->mutex);
+        auto& s = st->slots[i];
+        s.finished = clock::now();
+        s.state = State::phase::done;
+        if (st->decided) {
+            if (r.connection) {
+                doomed.emplace(std::move(*r.connection));
+                r.connection.reset();
+                r.message = "connected after the connect had ended; closed";
+            } else {
+                r.message = "after the connect had ended: " + r.message;
+            }
+            r.outcome = attempt_outcome::abandoned;
+        }
+        s.result.outcome = r.outcome;
+        s.result.message = std::move(r.message);
+        if (r.connection)
+            s.result.connection.emplace(std::move(*r.connection));
+        st->changed.notify_all();
+    }
+    doomed.reset();
+
+    std::lock_guard<std::mutex> lock(st->mutex);
+    --st->threads;
+    st->settle_if_quiet();
+}
+
+template <class Conn, class Connector, class Probe, class Describe>
+connection_result<Conn> connect_staggered(const std::vector<candidate>& list, std::uint16_t port,
+                                          Connector&& connector, Probe&& probe, Describe&& describe,
+                                          const failover_options& o, clock::time_point deadline)
+{
+    using state = stagger_state<Conn, std::decay_t<Connector>, std::decay_t<Probe>, std::decay_t<Describe>>;
+    auto st = std::make_shared<state>(std::forward<Connector>(connector), std::forward<Probe>(probe),
+                                      std::forward<Describe>(describe));
+    st->port = port;
+    st->kind = o.work;
+    st->deadline = deadline;
+    for (const auto& c : list)
+        st->slots.push_back({c, state::phase::waiting, {}, {}, {}});
+    auto settled = st->settled.get_future().share();
+    const auto delay = std::max(o.stagger_delay, std::chrono::milliseconds(0));
+    const auto hold = std::max(o.preference_hold, std::chrono::milliseconds(0));
+    auto& slots = st->slots;
+    const std::size_t n = slots.size();
+
+    std::unique_lock<std::mutex> lock(st->mutex);
+    std::size_t next = 0;  // the next slot to start; slots start in order
+    clock::time_point last_start{};
+    std::optional<std::size_t> winner;
+    while (true) {
+        const auto now = clock::now();
+        while (next < n && slots[next].target.duplicate) {
+            slots[next].state = state::phase::done;
+            slots[next].started = slots[next].finished = now;
+            slots[next].result.outcome = attempt_outcome::skipped;
+            slots[next].result.message = "already tried";
+            ++next;
+        }
+
+        // The earliest success wins once every earlier host has answered, or after the hold.
+        std::optional<std::size_t> best;
+        bool earlier_running = false;
+        bool any_running = false;
+        for (std::size_t i = 0; i < next; ++i) {
+            const bool running = slots[i].state == state::phase::running;
+            any_running = any_running || running;
+            if (!best && slots[i].state == state::phase::done && slots[i].result.connection)
+                best = i;
+            else if (!best && running)
+                earlier_running = true;
+        }
+        const auto held_until = best ? slots[*best].finished + hold : deadline;
+        if (best && (!earlier_running || now >= held_until || now >= deadline)) {
+            winner = best;
+            break;
+        }
+        if ((!best && !any_running && next >= n) || now >= deadline)
+            break;
+
+        // Start the next host when the last one started has answered or stayed silent too long,
+        // unless a connection is already in hand.
+        const bool last_answered = next == 0 || slots[next - 1].state == state::phase::done;
+        if (next < n && !best && (last_answered || now >= last_start + delay)) {
+            auto& s = slots[next];
+            s.state = state::phase::running;
+            s.started = now;
+            last_start = now;
+            ++st->threads;
+            try {
+                std::thread([st, i = next] { run_slot<Conn>(st, i); }).detach();
+            } catch (const std::system_error& e) {
+                --st->threads;
+                s.state = state::phase::done;
+                s.finished = clock::now();
+                s.result.message = std::string("could not start a thread: ") + e.what();
+            }
+            ++next;
+            continue;
+        }
+
+        auto wake = std::min(deadline, held_until);
+        if (next < n && !best)
+            wake = std::min(wake, last_start + delay);
+        st->changed.wait_until(lock, wake);
+    }
+
+    st->decided = true;
+    std::optional<Conn> chosen;
+    std::vector<std::optional<Conn>> losers;  // closed below, outside the lock
+    std::string chosen_host;
+    if (winner) {
+        auto& w = slots[*winner];
+        chosen.emplace(std::move(*w.result.connection));
+        w.result.connection.reset();
+        chosen_host = w.target.host;
+        const std::string who = endpoint(chosen_host, port);
+        st->decision = "still connecting when " + who + " was chosen";
+        for (std::size_t i = 0; i < n; ++i) {
+            auto& s = slots[i];
+            if (s.state == state::phase::waiting)
+                s.result.message = "not needed, " + who + " connected";
+            if (i == *winner || !s.result.connection)
+                continue;
+            losers.push_back(std::move(s.result.connection));
+            s.result.connection.reset();
+            s.result.outcome = attempt_outcome::superseded;
+            s.result.message = "connected, closed because " + who + " comes first";
+        }
+    } else {
+        st->decision = "no answer by the deadline";
+        for (auto& s : slots) {
+            if (s.state == state::phase::waiting)
+                s.result.message = "deadline reached";
+        }
+    }
+    auto records = st->records();
+    lock.unlock();
+    losers.clear();
+
+    lock.lock();
+    st->settle_if_quiet();
+    lock.unlock();
+    if (!chosen)
+        throw connection_error(headline(records, o), records);
+    return connection_result<Conn>{std::move(*chosen), chosen_host, port, std::move(records), settled};
+}
+
+template <class Connector>
+using connector_outcome =
+    std::decay_t<std::invoke_result_t<Connector&, const std::string&, std::uint16_t, clock::time_point>>;
+
+} // namespace impl
+
+/// Connects to the first host that gives a usable connection, in the configured order, within one
+/// deadline for the whole connect, and reports what happened at every host.
+///
+/// `connector(host, port, deadline)` returns an `attempt<Conn, Err>` and must give up by the
+/// deadline. `probe(Conn&)` says whether a connection is to a standby (for example by running
+/// `select pg_is_in_recovery()`); read-write work treats a standby as a failed attempt, closes
+/// it and goes on. `describe(Err)` turns an error into text (see describe_error).
+/// In staggered mode the connector, probe and describe are copied (or moved) to the attempts'
+/// threads, are called concurrently, and may be called after this function returned: attempts
+/// still running at the end finish on their own and their connections are closed there
+/// (`connection_result::settled` tells when). What they refer to must outlive the deadline.
+/// Throws connection_error when no host gives a usable connection.
+template <class Connector, class Probe = no_probe, class Describe = describe_error>
+[[nodiscard]] auto failover_connect(const std::vector<std::string>& hosts, std::uint16_t port, Connector&& connector,
+                                    const failover_options& options = {}, Probe&& probe = Probe{},
+                                    Describe&& describe = Describe{})
+{
+    using outcome = impl::connector_outcome<Connector>;
+    static_assert(impl::is_attempt<outcome>::value, "the connector must return pgstore::attempt<Conn, Err>");
+    using conn = typename outcome::connection_type;
+
+    const auto deadline = impl::clock::now() + options.timeout;
+    const auto list = impl::candidates(hosts, options);
+    if (options.mode == failover_mode::staggered && list.size() > 1) {
+        constexpr bool can_copy = std::is_constructible_v<std::decay_t<Connector>, Connector&&> &&
+                                  std::is_constructible_v<std::decay_t<Probe>, Probe&&> &&
+                                  std::is_constructible_v<std::decay_t<Describe>, Describe&&>;
+        if constexpr (can_copy) {
+            return impl::connect_staggered<conn>(list, port, std::forward<Connector>(connector),
+                                                 std::forward<Probe>(probe), std::forward<Describe>(describe),
+                                                 options, deadline);
+        } else {
+            throw std::invalid_argument("staggered mode needs a connector, probe and describe it can copy or move");
+        }
+    }
+    return impl::connect_sequential<conn>(list, port, connector, probe, describe, options, deadline);
+}
+
+} // namespace pgstore
+// ---- pgstore/sql_quote.hpp ----
+
+// Quoting names and values for SQL text and for psql, so that no name or value can end the
+// statement it sits in, whatever bytes it holds.
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace pgstore {
+
+/// PostgreSQL's limit on identifiers in bytes (NAMEDATALEN - 1); longer names are truncated.
+inline constexpr std::size_t max_identifier_bytes = 63;
+
+namespace impl {
+
+// PostgreSQL 15's reserved, column-name and type-function-name keywords (pg_get_keywords()
+// with catcode <> 'U'), plus those PostgreSQL 16 and 17 add; sorted for binary search.
+// Quoting a word that is no keyword is harmless, so the list errs on the long side.
+inline constexpr std::array<std::string_view, 164> quoted_keywords{{
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "bigint",
+    "binary",
+    "bit",
+    "boolean",
+    "both",
+    "case",
+    "cast",
+    "char",
+    "character",
+    "check",
+    "coalesce",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "dec",
+    "decimal",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "extract",
+    "false",
+    "fetch",
+    "float",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "greatest",
+    "group",
+    "grouping",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "inout",
+    "int",
+    "integer",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "json",
+    "json_array",
+    "json_arrayagg",
+    "json_exists",
+    "json_object",
+    "json_objectagg",
+    "json_query",
+    "json_scalar",
+    "json_serialize",
+    "json_table",
+    "json_value",
+    "lateral",
+    "leading",
+    "least",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "merge_action",
+    "national",
+    "natural",
+    "nchar",
+    "none",
+    "normalize",
+    "not",
+    "notnull",
+    "null",
+    "nullif",
+    "numeric",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "out",
+    "outer",
+    "overlaps",
+    "overlay",
+    "placing",
+    "position",
+    "precision",
+    "primary",
+    "real",
+    "references",
+    "returning",
+    "right",
+    "row",
+    "select",
+    "session_user",
+    "setof",
+    "similar",
+    "smallint",
+    "some",
+    "substring",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "time",
+    "timestamp",
+    "to",
+    "trailing",
+    "treat",
+    "trim",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "values",
+    "varchar",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+    "xmlattributes",
+    "xmlconcat",
+    "xmlelement",
+    "xmlexists",
+    "xmlforest",
+    "xmlnamespaces",
+    "xmlparse",
+    "xmlpi",
+    "xmlroot",
+    "xmlserialize",
+    "xmltable",
+}};
+
+constexpr bool keywords_sorted()
+{
+    for (std::size_t i = 1; i < quoted_keywords.size(); ++i) {
+        if (!(quoted_keywords[i - 1] < quoted_keywords[i]))
+            return false;
+    }
+    return true;
+}
+static_assert(keywords_sorted(), "quoted_keywords must stay sorted and free of duplicates");
+
+constexpr bool is_plain_identifier_char(char c, bool first) noexcept
+{
+    return (c >= 'a' && c <= 'z') || c == '_' || (!first && c >= '0' && c <= '9');
+}
+
+// psql's single-quoted meta-command arguments: '' for a quote, backslash escapes, and octal
+// escapes for control bytes, which would otherwise end the command line.
+inline std::string psql_single_quote(std::string_view text)
+{
+    std::string out = "'";
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\'') {
+            out += "''";
+        } else if (c == '\\') {
+            out += "\\\\";
+        } else if (u < 0x20 || u == 0x7F) {
+            out += '\\';
+            out += static_cast<char>('0' + ((u >> 6) & 7));
+            out += static_cast<char>('0' + ((u >> 3) & 7));
+            out += static_cast<char>('0' + (u & 7));
+        } else {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
+} // namespace impl
+
+/// True for the words PostgreSQL reads as keywords where an identifier is expected.
+[[nodiscard]] constexpr bool is_quoted_keyword(std::string_view word) noexcept
+{
+    std::size_t lo = 0;
+    std::size_t hi = impl::quoted_keywords.size();
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (impl::quoted_keywords[mid] < word)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < impl::quoted_keywords.size() && impl::quoted_keywords[lo] == word;
+}
+
+/// True when `name` reads back as itself without double quotes: lower-case letters, digits and
+/// underscores, not starting with a digit, and no keyword.
+[[nodiscard]] constexpr bool is_plain_identifier(std::string_view name) noexcept
+{
+    if (name.empty())
+        return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        if (!impl::is_plain_identifier_char(name[i], i == 0))
+            return false;
+    }
+    return !is_quoted_keyword(name);
+}
+
+/// `name` as an SQL identifier: as is when that reads back unchanged, otherwise in double
+/// quotes with embedded double quotes doubled (what PostgreSQL's quote_ident() does).
+[[nodiscard]] inline std::string quote_identifier(std::string_view name)
+{
+    if (is_plain_identifier(name))
+        return std::string(name);
+    std::string out = "\"";
+    for (char c : name) {
+        out += c;
+        if (c == '"')
+            out += '"';
+    }
+    return out + "\"";
+}
+
+/// `value` as an SQL string literal, quotes doubled. A value with a backslash is written as
+/// E'...' with the backslashes doubled, so it reads the same whatever
+/// standard_conforming_strings says (what PostgreSQL's quote_literal() does).
+[[nodiscard]] inline std::string quote_literal(std::string_view value)
+{
+    const bool escape = value.find('\\') != std::string_view::npos;
+    std::string out = escape ? "E'" : "'";
+    for (char c : value) {
+        out += c;
+        if (c == '\'' || (escape && c == '\\'))
+            out += c;
+    }
+    return out + "'";
+}
+
+/// The argument of psql's `\connect -reuse-previous=on` that selects database `name` and
+/// nothing else. A bare name would be read as a connection string when it holds `=`, and
+/// psql strips double quotes from it, so the name goes into a quoted `dbname='...'` value,
+/// double-quoted as a whole for psql, and single-quoted as a meta-command argument.
+[[nodiscard]] inline std::string psql_connect_argument(std::string_view name)
+{
+    std::string conninfo = "dbname='";
+    for (char c : name) {
+        if (c == '\\' || c == '\'')
+            conninfo += '\\';
+        conninfo += c;
+    }
+    conninfo += '\'';
+
+    std::string dequoted = "\"";
+    for (char c : conninfo) {
+        dequoted += c;
+        if (c == '"')
+            dequoted += '"';
+    }
+    dequoted += '"';
+    return impl::psql_single_quote(dequoted);
+}
+
+/// Why `name` cannot be a PostgreSQL identifier as given, or an empty string when it can.
+/// PostgreSQL would silently truncate a longer name and cannot store a NUL byte.
+[[nodiscard]] inline std::string identifier_problem(std::string_view name)
+{
+    if (name.empty())
+        return "expected a name, saw an empty one";
+    if (name.find('\0') != std::string_view::npos)
+        return "expected a name without NUL bytes";
+    if (name.size() > max_identifier_bytes) {
+        return "expected at most " + std::to_string(max_identifier_bytes) + " bytes, saw " +
+               std::to_string(name.size()) + " (PostgreSQL would truncate the name)";
+    }
+    return {};
+}
+
+/// `name` quoted as SQL for a message or comment: control bytes shown as \xNN, so printing
+/// it can neither end a line nor drive a terminal.
+[[nodiscard]] inline std::string display_identifier(std::string_view name)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (char c : quote_identifier(name)) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F) {
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 0xF];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace pgstore
+// ---- pgstore/layout.hpp ----
+
+// The two database layouts the services document, the users each has, and the privileges
+// each user needs (and may have) on the schema, its tables and its sequences.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pgstore {
+
+/// How a service's database users are laid out.
+enum class layout {
+    typical,  ///< one user with every privilege on the schema
+    advanced, ///< `<prefix>_su` owns the schema, `<prefix>_rw` reads and writes, `<prefix>_ro` reads
+};
+
+/// What one user may do in the schema.
+enum class access {
+    owner,      ///< creates and changes tables: the typical user and `_su`
+    read_write, ///< reads and writes rows and uses sequences: `_rw`
+    read_only,  ///< reads rows: `_ro`
+};
+
+/// "typical" or "advanced".
+[[nodiscard]] constexpr std::string_view to_string(layout l) noexcept
+{
+    return l == layout::typical ? "typical" : "advanced";
+}
+
+/// "owner", "read-write" or "read-only".
+[[nodiscard]] constexpr std::string_view to_string(access a) noexcept
+{
+    switch (a) {
+    case access::owner:
+        return "owner";
+    case access::read_write:
+        return "read-write";
+    case access::read_only:
+        return "read-only";
+    }
+    return "owner";
+}
+
+/// The user-name suffix of each access in the advanced layout: "_su", "_rw" or "_ro".
+[[nodiscard]] constexpr std::string_view user_suffix(access a) noexcept
+{
+    switch (a) {
+    case access::owner:
+        return "_su";
+    case access::read_write:
+        return "_rw";
+    case access::read_only:
+        return "_ro";
+    }
+    return "_su";
+}
+
+/// The access an advanced-layout user name stands for, from its suffix, or nullopt.
+[[nodiscard]] constexpr std::optional<access> access_from_user_name(std::string_view user) noexcept
+{
+    for (access a : {access::owner, access::read_write, access::read_only}) {
+        const std::string_view suffix = user_suffix(a);
+        if (user.size() > suffix.size() && user.substr(user.size() - suffix.size()) == suffix)
+            return a;
+    }
+    return std::nullopt;
+}
+
+/// One database user of a layout.
+struct layout_user {
+    std::string name;
+    access role = access::owner;
+};
+
+/// The users of a layout: typical has `user` itself; advanced has `<user>_su`, `<user>_rw`
+/// and `<user>_ro`, in that order, `user` being their common prefix.
+[[nodiscard]] inline std::vector<layout_user> layout_users(layout l, std::string_view user)
+{
+    if (l == layout::typical)
+        return {{std::string(user), access::owner}};
+    std::vector<layout_user> users;
+    for (access a : {access::owner, access::read_write, access::read_only})
+        users.push_back({std::string(user) + std::string(user_suffix(a)), a});
+    return users;
+}
+
+/// The services with documented names, and the names the documentation suggests for them.
+inline constexpr std::array<std::string_view, 3> known_services{{"ekm", "wkd", "fes"}};
+
+/// Whether `service` is one of known_services.
+[[nodiscard]] constexpr bool is_known_service(std::string_view service) noexcept
+{
+    for (auto s : known_services) {
+        if (s == service)
+            return true;
+    }
+    return false;
+}
+
+/// A set of SQL privileges, one bit each.
+using privilege_set = std::uint16_t;
+
+/// The privileges pgstore checks and grants.
+namespace privilege {
+inline constexpr privilege_set select = 1U << 0U;
+inline constexpr privilege_set insert = 1U << 1U;
+inline constexpr privilege_set update = 1U << 2U;
+inline constexpr privilege_set delete_ = 1U << 3U;
+inline constexpr privilege_set truncate = 1U << 4U;
+inline constexpr privilege_set references = 1U << 5U;
+inline constexpr privilege_set trigger = 1U << 6U;
+inline constexpr privilege_set usage = 1U << 7U;
+inline constexpr privilege_set create = 1U << 8U;
+
+/// Every privilege a table can carry.
+inline constexpr privilege_set all_table = select | insert | update | delete_ | truncate | references | trigger;
+/// Every privilege a sequence can carry.
+inline constexpr privilege_set all_sequence = usage | select | update;
+/// Every privilege a schema can carry.
+inline constexpr privilege_set all_schema = usage | create;
+
+/// Each privilege with its SQL keyword, in the order SQL text lists them.
+inline constexpr std::array<std::pair<privilege_set, std::string_view>, 9> names{{
+    {usage, "USAGE"},
+    {create, "CREATE"},
+    {select, "SELECT"},
+    {insert, "INSERT"},
+    {update, "UPDATE"},
+    {delete_, "DELETE"},
+    {truncate, "TRUNCATE"},
+    {references, "REFERENCES"},
+    {trigger, "TRIGGER"},
+}};
+} // namespace privilege
+
+/// The privilege whose SQL keyword is `word` (upper case), or 0.
+[[nodiscard]] constexpr privilege_set privilege_from_name(std::string_view word) noexcept
+{
+    for (const auto& [bit, name] : privilege::names) {
+        if (name == word)
+            return bit;
+    }
+    return 0;
+}
+
+/// "SELECT, INSERT" for a set, in SQL order; empty for the empty set.
+[[nodiscard]] inline std::string privilege_list(privilege_set set)
+{
+    std::string out;
+    for (const auto& [bit, name] : privilege::names) {
+        if ((set & bit) == 0)
+            continue;
+        if (!out.empty())
+            out += ", ";
+        out += name;
+    }
+    return out;
+}
+
+/// What a user must have on one kind of object and what it may have: anything outside
+/// `allowed` is too much, anything of `required` missing is too little.
+struct privilege_rule {
+    privilege_set required = 0;
+    privilege_set allowed = 0;
+};
+
+/// The kinds of object the layouts set privileges on.
+enum class object_kind { schema, table, sequence };
+
+/// The privileges `role` needs and may have on the schema, on each table or on each sequence.
+/// The owner may have everything. The writer needs SELECT and UPDATE on sequences for
+/// nextval() and currval(); USAGE allows the same and is granted too.
+[[nodiscard]] constexpr privilege_rule expected_privileges(access role, object_kind kind) noexcept
+{
+    using namespace privilege;
+    switch (kind) {
+    case object_kind::schema:
+        if (role == access::owner)
+            return {all_schema, all_schema};
+        return {usage, usage};
+    case object_kind::table:
+        if (role == access::owner)
+            return {all_table, all_table};
+        if (role == access::read_write)
+            return {select | insert | update | delete_, select | insert | update | delete_};
+        return {select, select};
+    case object_kind::sequence:
+        if (role == access::owner)
+            return {all_sequence, all_sequence};
+        if (role == access::read_write)
+            return {select | update, all_sequence};
+        return {0, 0};
+    }
+    return {};
+}
+
+} // namespace pgstore
+// ---- pgstore/audit.hpp ----
+
+// The audit of the database side: does what the configured user sees match its layout?
+// search_path, the schema, and the privileges on the schema, its tables, its sequences and
+// the owner's default privileges. Every mismatch is a diagnostic whose hint holds the SQL that
+// fixes it. Driver-agnostic: the caller passes a function that runs one query.
+
+#include <cctype>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pgstore {
+
+/// What the audit compares the database with.
+struct audit_target {
+    std::string database;
+    std::string schema;
+    std::string user; ///< the configured user, whom the connection logs in as
+    layout shape = layout::typical;
+    access role = access::owner;
+    /// Advanced layout: the user that creates the tables (`<prefix>_su`), whose default
+    /// privileges must cover the reader and the writer.
+    std::string owner;
+    location database_at; ///< where the database setting came from
+    location schema_at;   ///< where the schema setting came from
+    location user_at;     ///< where the user setting came from
+};
+
+/// The layout and access of `user`, with the advanced owner's name. Without a layout,
+/// a name ending in `_su`, `_rw` or `_ro` means the advanced layout and any other the typical
+/// one; without a role, the suffix says it. Returns nullopt with `error` set when the user
+/// name does not say what the advanced layout needs and no flag does.
+[[nodiscard]] inline std::optional<audit_target> make_audit_target(std::string database, std::string schema,
+                                                                   std::string user, std::optional<layout> shape,
+                                                                   std::optional<access> role, std::string owner,
+                                                                   std::string& error)
+{
+    error.clear();
+    audit_target t;
+    const std::optional<access> suffix = access_from_user_name(user);
+    t.shape = shape ? *shape : (suffix || role ? layout::advanced : layout::typical);
+    if (t.shape == layout::typical) {
+        if (role && *role != access::owner) {
+            error = "expected no read-write or read-only role in the typical layout, whose one user "
+                    "has every privilege; use --layout advanced";
+            return std::nullopt;
+        }
+        t.role = access::owner;
+    } else {
+        if (!role && !suffix) {
+            error = "expected a user name ending in _su, _rw or _ro for the advanced layout, saw `" +
+                    display_identifier(user) + "`; pass --role su|rw|ro";
+            return std::nullopt;
+        }
+        t.role = role ? *role : *suffix;
+        if (owner.empty() && t.role == access::owner)
+            owner = user;
+        if (owner.empty() && suffix)
+            owner = user.substr(0, user.size() - 3) + std::string(user_suffix(access::owner));
+        if (owner.empty()) {
+            error = "expected --owner: the user name does not say which user creates the tables";
+            return std::nullopt;
+        }
+        t.owner = std::move(owner);
+    }
+    t.database = std::move(database);
+    t.schema = std::move(schema);
+    t.user = std::move(user);
+    return t;
+}
+
+/// The schema names of a search_path setting, as PostgreSQL splits it: commas between items,
+/// white space around them ignored, unquoted names folded to lower case, "" inside quotes
+/// one quote. `$user` stays as written. Returns nullopt for a value PostgreSQL would reject.
+[[nodiscard]] inline std::optional<std::vector<std::string>> split_search_path(std::string_view value)
+{
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    const auto skip_space = [&] {
+        while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i])) != 0)
+            ++i;
+    };
+    skip_space();
+    if (i == value.size())
+        return out;
+    while (true) {
+        std::string name;
+        if (value[i] == '"') {
+            ++i;
+            while (true) {
+                if (i == value.size())
+                    return std::nullopt;
+                if (value[i] == '"') {
+                    if (i + 1 < value.size() && value[i + 1] == '"') {
+                        name += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                name += value[i++];
+            }
+        } else {
+            while (i < value.size() && value[i] != ',' && std::isspace(static_cast<unsigned char>(value[i])) == 0)
+                name += static_cast<char>(std::tolower(static_cast<unsigned char>(value[i++])));
+            if (name.empty())
+                return std::nullopt;
+        }
+        out.push_back(std::move(name));
+        skip_space();
+        if (i == value.size())
+            return out;
+        if (value[i] != ',')
+            return std::nullopt;
+        ++i;
+        skip_space();
+    }
+}
+
+/// One row of a query result, each column as text (booleans as "t" or "f").
+using audit_row = std::vector<std::string>;
+
+namespace impl::audit {
+
+// One privilege on one object, as the catalog queries below return it.
+struct grant_row {
+    std::string object;  // the name inside the schema
+    std::string relkind; // pg_class.relkind; "n" for the schema
+    privilege_set privilege = 0;
+    bool held = false;      // at the level that counts: the whole table, schema or sequence
+    bool owns = false;      // the user owns the object
+    bool direct = false;    // granted to the user by name
+    bool to_public = false; // granted to PUBLIC
+    std::string holders;    // roles the user inherits from that hold it, quoted, comma-separated
+    std::string columns;    // held on these columns only (quoted, comma-separated)
+};
+
+// The privilege holders of `acl`, owned by `owner`, for privilege `p`, as seen by role `me`.
+inline std::string holder_columns(std::string_view acl, std::string_view owner, std::string_view p)
+{
+    const std::string a(acl);
+    const std::string priv(p);
+    return std::string(owner) + " = me.oid, EXISTS (SELECT FROM pg_catalog.aclexplode(" + a +
+           ") a WHERE a.grantee = me.oid AND a.privilege_type = " + priv +
+           "), EXISTS (SELECT FROM pg_catalog.aclexplode(" + a +
+           ") a WHERE a.grantee = 0 AND a.privilege_type = " + priv +
+           "), COALESCE((SELECT string_agg(DISTINCT pg_catalog.quote_ident(r.rolname), ', ') " +
+           "FROM pg_catalog.aclexplode(" + a + ") a JOIN pg_catalog.pg_roles r ON r.oid = a.grantee " +
+           "WHERE a.privilege_type = " + priv + " AND a.grantee <> me.oid " +
+           "AND pg_catalog.pg_has_role(me.oid, a.grantee, 'USAGE')), '')";
+}
+
+inline const std::string& me_cte()
+{
+    static const std::string sql = "WITH me AS (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) ";
+    return sql;
+}
+
+inline std::string privilege_values(privilege_set set)
+{
+    std::string out;
+    for (const auto& [bit, name] : privilege::names) {
+        if ((set & bit) == 0)
+            continue;
+        out += out.empty() ? "(VALUES " : ", ";
+        out += "('" + std::string(name) + "')";
+    }
+    return out + ") p(name)";
+}
+
+inline std::string schema_query()
+{
+    return me_cte() + "SELECT n.nspname, 'n', p.name, pg_catalog.has_schema_privilege(n.oid, p.name), " +
+           holder_columns("n.nspacl", "n.nspowner", "p.name") +
+           ", '', pg_catalog.pg_get_userbyid(n.nspowner) FROM pg_catalog.pg_namespace n CROSS JOIN me CROSS JOIN " +
+           privilege_values(privilege::all_schema) + " WHERE n.nspname = $1 ORDER BY p.name";
+}
+
+inline std::string relation_query(bool sequences)
+{
+    const std::string has = sequences ? "pg_catalog.has_sequence_privilege" : "pg_catalog.has_table_privilege";
+    std::string columns = "''";
+    if (!sequences) {
+        // A column grant lets a user read or write those columns though it lacks the table-wide
+        // privilege; for a reader or writer it is as much too much as a table grant.
+        columns = "CASE WHEN p.name IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES') "
+                  "AND NOT pg_catalog.has_table_privilege(c.oid, p.name) "
+                  "AND pg_catalog.has_any_column_privilege(c.oid, p.name) "
+                  "THEN (SELECT string_agg(pg_catalog.quote_ident(t.attname), ', ' ORDER BY t.attnum) "
+                  "FROM pg_catalog.pg_attribute t WHERE t.attrelid = c.oid AND t.attnum > 0 "
+                  "AND NOT t.attisdropped AND pg_catalog.has_column_privilege(c.oid, t.attnum, p.name)) "
+                  "ELSE '' END";
+    }
+    const std::string kinds = sequences ? "('S')" : "('r', 'p', 'v', 'm', 'f')";
+    return me_cte() + "SELECT c.relname, c.relkind::text, p.name, " + has + "(c.oid, p.name), " +
+           holder_columns("c.relacl", "c.relowner", "p.name") + ", " + columns +
+           ", pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n " +
+           "ON n.oid = c.relnamespace CROSS JOIN me CROSS JOIN " +
+           privilege_values(sequences ? privilege::all_sequence : privilege::all_table) +
+           " WHERE n.nspname = $1 AND c.relkind IN " + kinds + " ORDER BY c.relname, p.name";
+}
+
+// The default privileges `$1` gives `current_user` (or PUBLIC) on tables (r) and sequences (S)
+// made in schema `$2`, schema-wide or everywhere (defaclnamespace 0).
+inline std::string default_acl_query()
+{
+    return "SELECT d.defaclobjtype::text, (d.defaclnamespace = 0)::text, a.privilege_type, (a.grantee = 0)::text "
+           "FROM pg_catalog.pg_default_acl d CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) a "
+           "WHERE d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1) "
+           "AND (d.defaclnamespace = 0 OR d.defaclnamespace = "
+           "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $2)) "
+           "AND d.defaclobjtype IN ('r', 'S') "
+           "AND (a.grantee = 0 OR a.grantee = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)) "
+           "ORDER BY 1, 2, 3, 4";
+}
+
+// The search_path a login gets from ALTER ROLE / ALTER DATABASE ... SET, most specific first,
+// as PostgreSQL applies them: for the user in this database, for the user, for the database.
+inline std::string search_path_query()
+{
+    return "SELECT substr(c.item, 13), (d.setrole <> 0)::text, (d.setdatabase <> 0)::text "
+           "FROM pg_catalog.pg_db_role_setting d CROSS JOIN LATERAL unnest(d.setconfig) c(item) "
+           "WHERE left(c.item, 12) = 'search_path=' "
+           "AND d.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) "
+           "AND d.setrole IN (0, (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)) "
+           "AND NOT (d.setdatabase = 0 AND d.setrole = 0) "
+           "ORDER BY (d.setrole <> 0 AND d.setdatabase <> 0) DESC, (d.setrole <> 0) DESC LIMIT 1";
+}
+
+inline bool yes(const std::string& cell)
+{
+    return cell == "t" || cell == "true";
+}
+
+inline std::vector<grant_row> to_grants(const std::vector<audit_row>& rows)
+{
+    std::vector<grant_row> out;
+    for (const auto& r : rows) {
+        if (r.size() < 10)
+            continue;
+        grant_row g;
+        g.object = r[0];
+        g.relkind = r[1];
+        g.privilege = privilege_from_name(r[2]);
+        g.held = yes(r[3]);
+        g.owns = yes(r[4]);
+        g.direct = yes(r[5]);
+        g.to_public = yes(r[6]);
+        g.holders = r[7];
+        g.columns = r[8];
+        out.push_back(std::move(g));
+    }
+    return out;
+}
+
+// The SQL keyword of an object kind for GRANT ... ON <kind> and ALTER <kind>.
+inline std::string_view grant_kind(const std::string& relkind)
+{
+    if (relkind == "n")
+        return "SCHEMA";
+    if (relkind == "S")
+        return "SEQUENCE";
+    return "TABLE";
+}
+
+inline std::string_view alter_kind(const std::string& relkind)
+{
+    if (relkind == "v")
+        return "VIEW";
+    if (relkind == "m")
+        return "MATERIALIZED VIEW";
+    if (relkind == "f")
+        return "FOREIGN TABLE";
+    return grant_kind(relkind);
+}
+
+inline std::string_view noun(const std::string& relkind)
+{
+    if (relkind == "n")
+        return "schema";
+    if (relkind == "S")
+        return "sequence";
+    if (relkind == "v")
+        return "view";
+    if (relkind == "m")
+        return "materialized view";
+    if (relkind == "f")
+        return "foreign table";
+    return "table";
+}
+
+inline constexpr std::string_view fix_prefix = "run as a superuser or the owner: ";
+
+class checker {
+public:
+    explicit checker(const audit_target& t) : t_(t) {}
+
+    diagnostics findings;
+
+    void add(std::string rule, std::string_view key, const location& at, std::string message, std::string hint)
+    {
+        diagnostic d;
+        d.level = severity::error;
+        d.rule = std::move(rule);
+        d.key = std::string(key);
+        d.where = at;
+        d.message = std::move(message);
+        d.hint = std::move(hint);
+        findings.push_back(std::move(d));
+    }
+
+    std::string user() const { return quote_identifier(t_.user); }
+    std::string shown_user() const { return '`' + display_identifier(t_.user) + '`'; }
+    std::string schema() const { return quote_identifier(t_.schema); }
+
+    std::string who() const
+    {
+        if (t_.shape == layout::typical)
+            return shown_user();
+        return std::string(to_string(t_.role)) + " user " + shown_user();
+    }
+
+    // The object as SQL (schema-qualified for relations) and as shown in messages.
+    std::string sql_name(const grant_row& g) const
+    {
+        if (g.relkind == "n")
+            return quote_identifier(g.object);
+        return schema() + '.' + quote_identifier(g.object);
+    }
+    std::string shown_name(const grant_row& g) const
+    {
+        if (g.relkind == "n")
+            return display_identifier(g.object);
+        return display_identifier(t_.schema) + '.' + display_identifier(g.object);
+    }
+
+    // Compares the rows of one object with what the role needs and may have.
+    void check_object(const std::vector<grant_row>& rows, object_kind kind, const std::string& owner_name)
+    {
+        if (rows.empty())
+            return;
+        const grant_row& first = rows.front();
+        const privilege_rule rule = expected_privileges(t_.role, kind);
+        const std::string rule_id = kind == object_kind::schema     ? "schema-privilege"
+                                    : kind == object_kind::sequence ? "sequence-privilege"
+                                                                    : "table-privilege";
+        const std::string object = std::string(noun(first.relkind)) + " `" + shown_name(first) + '`';
+        const location& at = t_.schema_at;
+        const std::string_view key = settings::schema.key;
+
+        privilege_set held = 0;
+        for (const auto& g : rows) {
+            if (g.held)
+                held = static_cast<privilege_set>(held | g.privilege);
+        }
+
+        if (t_.shape == layout::advanced && t_.role == access::owner && kind == object_kind::schema &&
+            owner_name != t_.user) {
+            add(rule_id, key, at,
+                "expected " + object + " to belong to " + shown_user() + ", saw it belong to `" +
+                    display_identifier(owner_name) + '`',
+                std::string(fix_prefix) + "ALTER SCHEMA " + sql_name(first) + " OWNER TO " + user() + ';');
+        }
+        if (first.owns && t_.role != access::owner) {
+            std::string fix = "ALTER " + std::string(alter_kind(first.relkind)) + ' ' + sql_name(first) + " OWNER TO " +
+                              quote_identifier(t_.owner.empty() ? t_.user : t_.owner) + ';';
+            add(rule_id, key, at,
+                "expected " + object + " to belong to `" + display_identifier(t_.owner) + "`, saw it belong to " +
+                    who() + ", who may therefore do anything with it",
+                std::string(fix_prefix) + fix);
+            return;
+        }
+
+        const privilege_set missing = static_cast<privilege_set>(rule.required & ~held);
+        if (missing != 0) {
+            add(rule_id, key, at,
+                "expected " + privilege_list(rule.required) + " on " + object + " for " + who() + ", saw no " +
+                    privilege_list(missing),
+                std::string(fix_prefix) + "GRANT " + privilege_list(missing) + " ON " +
+                    std::string(grant_kind(first.relkind)) + ' ' + sql_name(first) + " TO " + user() + ';');
+        }
+
+        // Too much: each privilege is revoked where it comes from.
+        std::map<std::string, privilege_set> revokes; // "FROM ..." or "(cols) ... FROM ..." -> set
+        privilege_set extra = 0;
+        std::string from_roles;
+        for (const auto& g : rows) {
+            if ((rule.allowed & g.privilege) != 0 || (!g.held && g.columns.empty()))
+                continue;
+            extra = static_cast<privilege_set>(extra | g.privilege);
+            if (!g.held) {
+                revokes[" (" + g.columns + ")|FROM " + user()] |= g.privilege;
+                continue;
+            }
+            if (g.direct)
+                revokes["|FROM " + user()] |= g.privilege;
+            if (g.to_public)
+                revokes["|FROM PUBLIC"] |= g.privilege;
+            if (!g.holders.empty()) {
+                revokes["|FROM " + g.holders] |= g.privilege;
+                from_roles = g.holders;
+            }
+        }
+        if (extra == 0)
+            return;
+        std::string fix;
+        for (const auto& [target, set] : revokes) {
+            const auto bar = target.find('|');
+            const std::string cols = target.substr(0, bar);
+            // A column list applies to one privilege at a time only in this form:
+            // REVOKE SELECT (a), INSERT (a) ON ...; one statement per privilege keeps it plain.
+            if (!cols.empty()) {
+                for (const auto& [bit, name] : privilege::names) {
+                    if ((set & bit) == 0)
+                        continue;
+                    fix += (fix.empty() ? "" : " ") + std::string("REVOKE ") + std::string(name) + cols + " ON " +
+                           std::string(grant_kind(first.relkind)) + ' ' + sql_name(first) + ' ' +
+                           target.substr(bar + 1) + ';';
+                }
+                continue;
+            }
+            fix += (fix.empty() ? "" : " ") + std::string("REVOKE ") + privilege_list(set) + " ON " +
+                   std::string(grant_kind(first.relkind)) + ' ' + sql_name(first) + ' ' + target.substr(bar + 1) + ';';
+        }
+        std::string message = rule.allowed == 0 ? "expected no privilege on " + object + " for " + who() + ", saw " +
+                                                      privilege_list(extra)
+                                                : "expected at most " + privilege_list(rule.allowed) + " on " + object +
+                                                      " for " + who() + ", saw also " + privilege_list(extra);
+        if (!from_roles.empty())
+            message += " (held through " + from_roles + ')';
+        add(rule_id, key, at, std::move(message), std::string(fix_prefix) + fix);
+    }
+
+    // Groups rows by object and checks each object.
+    void check_objects(const std::vector<grant_row>& rows, object_kind kind, const std::vector<audit_row>& raw)
+    {
+        std::size_t begin = 0;
+        while (begin < rows.size()) {
+            std::size_t end = begin;
+            while (end < rows.size() && rows[end].object == rows[begin].object)
+                ++end;
+            const std::vector<grant_row> one(rows.begin() + static_cast<std::ptrdiff_t>(begin),
+                                             rows.begin() + static_cast<std::ptrdiff_t>(end));
+            const auto& r = raw[begin];
+            check_object(one, kind, r.size() > 9 ? r[9] : std::string());
+            begin = end;
+        }
+    }
+
+    // `rows`: the search_path setting that applies at login, and whether it is set for the
+    // user and for the database; none when only the server's configuration sets it.
+    void check_search_path(const std::vector<audit_row>& rows)
+    {
+        std::string saw = "none set for the user or the database (the server's default applies)";
+        if (!rows.empty() && rows.front().size() >= 3) {
+            const std::string& value = rows.front()[0];
+            const auto items = split_search_path(value);
+            std::string first;
+            if (items && !items->empty())
+                first = items->front() == "$user" ? t_.user : items->front();
+            if (items && !items->empty() && first == t_.schema)
+                return;
+            const bool for_user = yes(rows.front()[1]);
+            const bool for_database = yes(rows.front()[2]);
+            saw = '`' + display_text(value) + "`, set for " +
+                  (for_user && for_database ? "the user in this database"
+                   : for_user               ? "the user"
+                                            : "the database");
+        }
+        add("search-path", settings::username.key, t_.user_at,
+            "expected the search_path of " + shown_user() + " to start with schema `" + display_identifier(t_.schema) +
+                "`, saw " + saw,
+            "run as a superuser: ALTER ROLE " + user() + " IN DATABASE " + quote_identifier(t_.database) +
+                " SET search_path TO " + schema() + ';');
+    }
+
+    void check_default_privileges(const std::vector<audit_row>& rows)
+    {
+        const std::string owner = quote_identifier(t_.owner);
+        for (const object_kind kind : {object_kind::table, object_kind::sequence}) {
+            const std::string objtype = kind == object_kind::table ? "r" : "S";
+            const std::string_view plural = kind == object_kind::table ? "TABLES" : "SEQUENCES";
+            const privilege_rule rule = expected_privileges(t_.role, kind);
+            privilege_set held = 0;
+            std::map<std::string, privilege_set> revokes;
+            for (const auto& r : rows) {
+                if (r.size() < 4 || r[0] != objtype)
+                    continue;
+                const privilege_set bit = privilege_from_name(r[2]);
+                held = static_cast<privilege_set>(held | bit);
+                if ((rule.allowed & bit) == 0) {
+                    const std::string where = yes(r[1]) ? "" : "IN SCHEMA " + schema() + ' ';
+                    revokes[where + "|" + (yes(r[3]) ? std::string("PUBLIC") : user())] |= bit;
+                }
+            }
+            const std::string what = kind == object_kind::table ? "tables" : "sequences";
+            const std::string prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + owner + ' ';
+            const privilege_set missing = static_cast<privilege_set>(rule.required & ~held);
+            if (missing != 0) {
+                add("default-privilege", settings::schema.key, t_.schema_at,
+                    "expected the default privileges of `" + display_identifier(t_.owner) + "` to give " + who() + ' ' +
+                        privilege_list(rule.required) + " on the " + what + " it creates in schema `" +
+                        display_identifier(t_.schema) + "`, saw no " + privilege_list(missing),
+                    "run as a superuser or " + owner + ": " + prefix + "IN SCHEMA " + schema() + " GRANT " +
+                        privilege_list(rule.allowed) + " ON " + std::string(plural) + " TO " + user() + ';');
+            }
+            if (revokes.empty())
+                continue;
+            std::string fix;
+            privilege_set extra = 0;
+            for (const auto& [target, set] : revokes) {
+                const auto bar = target.find('|');
+                extra = static_cast<privilege_set>(extra | set);
+                fix += (fix.empty() ? "" : " ") + prefix + target.substr(0, bar) + "REVOKE " + privilege_list(set) +
+                       " ON " + std::string(plural) + " FROM " + target.substr(bar + 1) + ';';
+            }
+            add("default-privilege", settings::schema.key, t_.schema_at,
+                "expected the default privileges of `" + display_identifier(t_.owner) + "` to give " + who() +
+                    " at most " + (rule.allowed == 0 ? std::string("nothing") : privilege_list(rule.allowed)) +
+                    " on new " + what + ", saw also " + privilege_list(extra),
+                "run as a superuser or " + owner + ": " + fix);
+        }
+    }
+
+    static std::string display_text(std::string_view text)
+    {
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string out;
+        for (char c : text) {
+            const auto u = static_cast<unsigned char>(c);
+            if (u < 0x20 || u == 0x7F) {
+                out += "\\x";
+                out += hex[u >> 4];
+                out += hex[u & 0xF];
+            } else {
+                out += c;
+            }
+        }
+        return out;
+    }
+
+private:
+    const audit_target& t_;
+};
+
+} // namespace impl::audit
+
+/// Audits the database side for `target` through `query(sql, params)`, which runs one SQL
+/// statement with text parameters ($1, $2...) on a connection logged in as `target.user` to
+/// `target.database`, and returns the rows with every column as text; it throws on failure,
+/// and audit_database lets the exception through.
+/// Returns one error diagnostic per mismatch, each with the SQL that fixes it in its hint; an
+/// empty list means the database side matches the layout.
+template <class Query> [[nodiscard]] diagnostics audit_database(const audit_target& target, Query&& query)
+{
+    impl::audit::checker check(target);
+    using rows = std::vector<audit_row>;
+
+    const rows super = query("SELECT rolsuper::text FROM pg_catalog.pg_roles WHERE rolname = current_user",
+                             std::vector<std::string>{});
+    if (!super.empty() && !super.front().empty() && impl::audit::yes(super.front()[0])) {
+        check.add("role-attributes", settings::username.key, target.user_at,
+                  "expected " + check.shown_user() + " to be an ordinary user, saw a superuser, whom no privilege " +
+                      "limits",
+                  "run as a superuser: ALTER ROLE " + check.user() + " NOSUPERUSER;");
+    }
+    // The login setting, not the session's: a driver may set search_path when it connects.
+    check.check_search_path(query(impl::audit::search_path_query(), std::vector<std::string>{}));
+
+    const rows schema = query(impl::audit::schema_query(), std::vector<std::string>{target.schema});
+    if (schema.empty()) {
+        std::string fix = "CREATE SCHEMA " + check.schema();
+        if (target.shape == layout::advanced)
+            fix += " AUTHORIZATION " + quote_identifier(target.owner);
+        fix += ';';
+        if (target.shape == layout::typical)
+            fix += " GRANT USAGE, CREATE ON SCHEMA " + check.schema() + " TO " + check.user() + ';';
+        else if (target.role != access::owner)
+            fix += " GRANT USAGE ON SCHEMA " + check.schema() + " TO " + check.user() + ';';
+        check.add("schema-missing", settings::schema.key, target.schema_at,
+                  "expected schema `" + display_identifier(target.schema) + "` in database `" +
+                      display_identifier(target.database) + "`, saw none",
+                  "run as a superuser in " + quote_identifier(target.database) + ": " + fix +
+                      " (or run the script of `pgstore sql`)");
+        return std::move(check.findings);
+    }
+    check.check_objects(impl::audit::to_grants(schema), object_kind::schema, schema);
+
+    const std::vector<std::string> in_schema{target.schema};
+    const rows tables = query(impl::audit::relation_query(false), in_schema);
+    check.check_objects(impl::audit::to_grants(tables), object_kind::table, tables);
+    const rows sequences = query(impl::audit::relation_query(true), in_schema);
+    check.check_objects(impl::audit::to_grants(sequences), object_kind::sequence, sequences);
+
+    if (target.shape == layout::advanced && target.role != access::owner) {
+        const rows owner =
+            query("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = $1", std::vector<std::string>{target.owner});
+        if (owner.empty()) {
+            check.add("default-privilege", settings::schema.key, target.schema_at,
+                      "expected user `" + display_identifier(target.owner) + "`, who creates the tables, saw none",
+                      "run the script of `pgstore sql --layout advanced`, or name the user that creates the "
+                      "tables with --owner");
+        } else {
+            check.check_default_privileges(
+                query(impl::audit::default_acl_query(), std::vector<std::string>{target.owner, target.schema}));
+        }
+    }
+    return std::move(check.findings);
 }
 
 } // namespace pgstore

@@ -4,6 +4,8 @@
 #include "report.hpp"
 
 #include <pgstore/pgstore.hpp>
+#include <pgstore/program_options.hpp>
+#include <pgstore/tls.hpp>
 
 #include <boost/program_options.hpp>
 
@@ -21,6 +23,9 @@ struct check_options {
     std::uint32_t cores = 0;
     std::uint32_t infra_limit = 0;
     bool werror = false;
+    int expiry_warning_days = 30;
+    bool no_file_checks = false;
+    bool print_effective = false;
 };
 
 po::options_description describe(check_options& o)
@@ -38,8 +43,26 @@ po::options_description describe(check_options& o)
         ("cores", po::value(&o.cores)->value_name("N"),
          "CPU cores of the service's machine (default: this machine's, cgroup-aware)")
         ("infra-limit", po::value(&o.infra_limit)->value_name("SECONDS"),
-         "a load balancer, NAT, firewall or proxy cuts connections after SECONDS");
+         "a load balancer, NAT, firewall or proxy cuts connections after SECONDS")
+        ("expiry-warning-days", po::value(&o.expiry_warning_days)->value_name("N"),
+         "warn about certificates that expire within N days (default 30, 0 turns it off)")
+        ("no-file-checks", po::bool_switch(&o.no_file_checks),
+         "do not read the certificate, key and CA files of auth.method=cert; for linting a\n"
+         "configuration in CI on a machine that does not hold them")
+        ("print-effective", po::bool_switch(&o.print_effective),
+         "also print each setting's effective value and origin, passwords as <redacted>: "
+         "STORE_* environment variables over FILE over defaults, as a service using "
+         "pgstore::load_store_config sees them (the Java services read only FILE); text only");
     return d;
+}
+
+// What a service using pgstore's loader sees: STORE_* environment variables over the file.
+validation_result with_environment(const std::string& path, const validation_options& options)
+{
+    settings_loader loader;
+    loader.add_file({path});
+    loader.add_process_environment();
+    return loader.validate(options);
 }
 
 } // namespace
@@ -82,11 +105,25 @@ int run_check(const arguments& args)
         return usage;
     }
 
+    if (o.print_effective && o.format != "text") {
+        std::cerr << "pgstore check: --print-effective prints text; leave out --format " << o.format << '\n';
+        return usage;
+    }
+
+    if (o.expiry_warning_days < 0) {
+        std::cerr << "pgstore check: --expiry-warning-days takes a number of days, 0 or more\n";
+        return usage;
+    }
+
     validation_options options;
     options.cores = o.cores;
     options.deployment = o.deployment == "production" ? profile::production : profile::standard;
     if (vm.count("infra-limit") != 0)
         options.infra_limit_seconds = o.infra_limit;
+
+    tls_options tls;
+    tls.expiry_warning_days = o.expiry_warning_days;
+    tls.deployment = options.deployment;
 
     std::vector<file_report> reports;
     bool unreadable = false;
@@ -98,7 +135,18 @@ int run_check(const arguments& args)
             unreadable = true;
             continue;
         }
-        reports.push_back({path, validate(*file, options).findings});
+        validation_result result = o.print_effective ? with_environment(path, options) : validate(*file, options);
+        if (!o.no_file_checks) {
+            // Relative paths in the file are resolved against the current directory, as the service does.
+            const diagnostics on_files = check_tls(result, tls);
+            result.findings.insert(result.findings.end(), on_files.begin(), on_files.end());
+            sort_by_location(result.findings);
+        }
+        if (o.print_effective) {
+            std::cout << "effective settings of " << path << ":\n"
+                      << format_effective(effective_settings(result), "  ");
+        }
+        reports.push_back({path, std::move(result.findings)});
     }
 
     if (o.format == "json")

@@ -18,6 +18,14 @@ struct command {
 
 constexpr command commands[] = {
     {"check", pgstore::cli::run_check, "validate .properties files and report every problem"},
+    {"convert-key", pgstore::cli::run_convert_key, "write a private key as unencrypted PKCS#8 DER (mode 0600)"},
+    {"conninfo", pgstore::cli::run_conninfo, "print the libpq, URI or PgJDBC connection string"},
+    {"sql", pgstore::cli::run_sql, "print the SQL that provisions a service's database and users"},
+    {"plan", pgstore::cli::run_plan, "check that the nodes' pools fit the server's max_connections"},
+#if PGSTORE_TOOL_LIBPQ
+    {"test-connection", pgstore::cli::run_test_connection, "connect to the database and report on every host"},
+    {"audit", pgstore::cli::run_audit, "compare the database's privileges with the layout"},
+#endif
 };
 
 void print_usage(std::ostream& out)

@@ -1,0 +1,7 @@
+// Compile-cost probe: a service's start-up check with pgstore.
+#include <pgstore/pgstore.hpp>
+
+int check(const std::string& text)
+{
+    return pgstore::validate(pgstore::read_properties(text, "svc.properties")).ok() ? 0 : 1;
+}

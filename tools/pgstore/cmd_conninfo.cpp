@@ -1,0 +1,87 @@
+// pgstore conninfo FILE: prints the connection string of a validated configuration for libpq
+// (keyword/value or URI) or PgJDBC.
+
+#include "commands.hpp"
+#include "load_config.hpp"
+
+#include <pgstore/conninfo.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <stdexcept>
+
+namespace pgstore::cli {
+namespace po = boost::program_options;
+
+int run_conninfo(const arguments& args)
+{
+    std::string file;
+    std::string format = "libpq";
+    conninfo_options options;
+    po::options_description visible("pgstore conninfo [OPTIONS] FILE\n\n"
+                                    "Prints the connection string of a valid configuration; the password\n"
+                                    "is left out unless --with-password is given.\n"
+                                    "Exit status: 0 printed, 1 the file has errors, 2 usage error or "
+                                    "unreadable file.\n\noptions");
+    visible.add_options()
+        ("help,h", "print this help")
+        ("format", po::value(&format)->value_name("libpq|uri|jdbc"),
+         "libpq keyword/value (default), postgresql:// URI, or PgJDBC URL")
+        ("readonly", po::bool_switch(&options.readonly),
+         "for read-only work: store.postgres.host.readonly, a standby preferred")
+        ("with-password", po::bool_switch(&options.with_password),
+         "include the password (keep the output out of logs)");
+    po::options_description all = visible;
+    all.add_options()("file", po::value(&file));
+    po::positional_options_description positional;
+    positional.add("file", 1);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "pgstore conninfo: " << e.what() << "\n(see 'pgstore conninfo --help')\n";
+        return usage;
+    }
+    if (vm.count("help") != 0) {
+        std::cout << visible;
+        return clean;
+    }
+    if (file.empty()) {
+        std::cerr << "pgstore conninfo: no file given\n(see 'pgstore conninfo --help')\n";
+        return usage;
+    }
+    conninfo_format f = conninfo_format::libpq;
+    if (format == "uri")
+        f = conninfo_format::uri;
+    else if (format == "jdbc")
+        f = conninfo_format::jdbc;
+    else if (format != "libpq") {
+        std::cerr << "pgstore conninfo: --format takes libpq, uri or jdbc, not '" << format << "'\n";
+        return usage;
+    }
+
+    int status = clean;
+    const auto config = load_valid_config("conninfo", file, status);
+    if (!config)
+        return status;
+    if (options.readonly && !config->readonly_host) {
+        std::cerr << "pgstore conninfo: note: store.postgres.host.readonly is not set, so read-only "
+                     "work goes to the write hosts\n";
+    }
+    if (options.with_password && config->auth != auth_method::password) {
+        std::cerr << "pgstore conninfo: note: --with-password has no effect with "
+                     "store.postgres.auth.method=cert\n";
+    }
+    try {
+        std::cout << render_conninfo(*config, f, options) << '\n';
+    } catch (const std::invalid_argument& e) {
+        std::cerr << file << ": error: " << e.what() << '\n';
+        return findings;
+    }
+    return clean;
+}
+
+} // namespace pgstore::cli

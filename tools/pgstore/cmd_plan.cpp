@@ -1,0 +1,211 @@
+// pgstore plan: do the service nodes' pools fit into the PostgreSQL server's connection slots?
+
+#include "commands.hpp"
+#include "report.hpp"
+
+#include <pgstore/pgstore.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <iomanip>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+
+namespace pgstore::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+// Signed, so that "-1" is refused instead of wrapping as lexical_cast does for unsigned types.
+struct plan_options {
+    std::int64_t nodes = 0;
+    std::int64_t cores = 0;
+    std::int64_t max_connections = 100;
+    std::int64_t superuser_reserved = 3;
+    std::int64_t reserved = 0;
+    std::int64_t readonly_pool = 0;
+    std::int64_t pool = 0;
+    std::int64_t db_cores = 0;
+    std::vector<std::string> files;
+};
+
+po::options_description describe(plan_options& o)
+{
+    po::options_description d(
+        "pgstore plan --nodes N --cores C [OPTIONS] [FILE]\n\n"
+        "Checks that N service nodes' connection pools fit into the PostgreSQL server's\n"
+        "max_connections, and compares the database cluster's cores with the service cluster's.\n"
+        "With FILE, the pool size and whether there is a read-only host come from that file.\n"
+        "Exit status: 0 fits, 1 over capacity (or FILE has errors), 2 usage error or unreadable file."
+        "\n\noptions");
+    d.add_options()
+        ("help,h", "print this help")
+        ("nodes", po::value(&o.nodes)->value_name("N"), "service nodes (required)")
+        ("cores", po::value(&o.cores)->value_name("C"), "CPU cores of one service node (required)")
+        ("max-connections", po::value(&o.max_connections)->value_name("M"),
+         "the server's max_connections (default 100)")
+        ("reserved", po::value(&o.superuser_reserved)->value_name("R"),
+         "the server's superuser_reserved_connections (default 3)")
+        ("role-reserved", po::value(&o.reserved)->value_name("R"),
+         "the server's reserved_connections, PostgreSQL 16 and later (default 0)")
+        ("pool", po::value(&o.pool)->value_name("P"),
+         "a node's pool size (default: FILE's store.postgres.connections, else 3 per core)")
+        ("readonly-pool", po::value(&o.readonly_pool)->value_name("P"),
+         "a node's read-only pool (default: the pool size when FILE sets host.readonly, else 0)")
+        ("db-cores", po::value(&o.db_cores)->value_name("D"), "CPU cores of the whole database cluster");
+    return d;
+}
+
+/// The value of --name within [low, high], or nullopt after saying why not.
+std::optional<std::uint32_t> in_range(const char* name, std::int64_t v, std::int64_t low, std::int64_t high)
+{
+    if (v < low || v > high) {
+        std::cerr << "pgstore plan: expected --" << name << " between " << low << " and " << high << ", saw " << v
+                  << '\n';
+        return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(v);
+}
+
+std::string percent(double share)
+{
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(0) << share * 100 << '%';
+    return out.str();
+}
+
+void print_plan(std::ostream& out, const cluster_plan& p, const cluster_shape& s, const std::string& pool_from,
+                const std::string& readonly_from)
+{
+    auto row = [&out](const std::string& label, const std::string& value, const std::string& note) {
+        out << "  " << std::left << std::setw(26) << label << std::right << std::setw(7) << value;
+        if (!note.empty())
+            out << "  " << note;
+        out << '\n';
+    };
+    const std::string nodes = std::to_string(p.nodes);
+    row("pool per node", std::to_string(p.pool), pool_from);
+    row("read-only pool per node", std::to_string(p.readonly_pool), readonly_from);
+    row("total connections", std::to_string(p.total), nodes + " nodes x " + std::to_string(p.per_node));
+    row("server slots available", std::to_string(p.available),
+        "max_connections " + std::to_string(s.max_connections) + " - " + std::to_string(s.superuser_reserved)
+            + " superuser reserved - " + std::to_string(s.reserved) + " reserved");
+    row("headroom", std::to_string(p.headroom),
+        p.available == 0 ? std::string("no slot available") : percent(p.usage) + " of the slots used");
+    row("service cores", std::to_string(p.service_cores), nodes + " nodes x " + std::to_string(s.cores));
+    row("database cores", p.db_cores ? std::to_string(*p.db_cores) : std::string("?"),
+        p.db_cores ? std::string() : std::string("pass --db-cores to compare"));
+}
+
+} // namespace
+
+int run_plan(const arguments& args)
+{
+    plan_options o;
+    po::options_description visible = describe(o);
+    po::options_description all = visible;
+    all.add_options()("file", po::value(&o.files));
+    po::positional_options_description positional;
+    positional.add("file", -1);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "pgstore plan: " << e.what() << "\n(see 'pgstore plan --help')\n";
+        return usage;
+    }
+    if (vm.count("help") != 0) {
+        std::cout << visible;
+        return clean;
+    }
+    for (const char* required : {"nodes", "cores"}) {
+        if (vm.count(required) == 0) {
+            std::cerr << "pgstore plan: --" << required << " is required\n(see 'pgstore plan --help')\n";
+            return usage;
+        }
+    }
+    if (o.files.size() > 1) {
+        std::cerr << "pgstore plan: expected at most one FILE, saw " << o.files.size() << '\n';
+        return usage;
+    }
+    if (!o.files.empty() && vm.count("pool") != 0) {
+        std::cerr << "pgstore plan: give --pool or FILE, not both\n";
+        return usage;
+    }
+
+    constexpr std::int64_t most = std::numeric_limits<std::int32_t>::max();
+    const auto nodes = in_range("nodes", o.nodes, 1, 100000);
+    const auto cores = in_range("cores", o.cores, 1, 100000);
+    // PostgreSQL refuses max_connections above 262143 (MAX_BACKENDS).
+    const auto max_connections = in_range("max-connections", o.max_connections, 1, 262143);
+    const auto superuser_reserved = in_range("reserved", o.superuser_reserved, 0, 262143);
+    const auto reserved = in_range("role-reserved", o.reserved, 0, 262143);
+    const auto readonly_pool = in_range("readonly-pool", o.readonly_pool, 0, most);
+    const auto pool = vm.count("pool") != 0 ? in_range("pool", o.pool, 1, most) : std::optional<std::uint32_t>(1);
+    const auto db_cores = vm.count("db-cores") != 0 ? in_range("db-cores", o.db_cores, 1, most)
+                                                    : std::optional<std::uint32_t>(1);
+    if (!nodes || !cores || !max_connections || !superuser_reserved || !reserved || !readonly_pool || !pool
+        || !db_cores)
+        return usage;
+
+    cluster_shape shape;
+    shape.nodes = *nodes;
+    shape.cores = *cores;
+    shape.max_connections = *max_connections;
+    shape.superuser_reserved = *superuser_reserved;
+    shape.reserved = *reserved;
+    shape.readonly_pool = *readonly_pool;
+    shape.where = location{"plan", 0, 0};
+    if (vm.count("db-cores") != 0)
+        shape.db_cores = *db_cores;
+    std::string pool_from = "3 per core";
+    std::string readonly_from = vm.count("readonly-pool") != 0 ? "--readonly-pool" : "no host.readonly";
+    if (vm.count("pool") != 0) {
+        shape.pool = *pool;
+        pool_from = "--pool";
+    }
+
+    if (!o.files.empty()) {
+        const std::string& path = o.files.front();
+        std::string error;
+        const auto file = load_properties(path, error);
+        if (!file) {
+            std::cerr << path << ": error: cannot read the file: " << error << '\n';
+            return usage;
+        }
+        validation_options vo;
+        vo.cores = shape.cores;
+        const validation_result result = validate(*file, vo);
+        if (!result.ok()) {
+            write_text(std::cerr, {{path, result.findings}});
+            std::cerr << "pgstore plan: " << path << " has errors; fix them first (pgstore check " << path << ")\n";
+            return findings;
+        }
+        shape.pool = result.config.connections;
+        const auto& origin = result.origin(settings::connections);
+        shape.where = origin ? *origin : location{path, 0, 0};
+        pool_from = origin ? "store.postgres.connections, " + origin->to_string()
+                           : "store.postgres.connections default, " + path;
+        if (result.config.readonly_host && vm.count("readonly-pool") == 0) {
+            // An assumption, not documented: the read-only host gets a pool of the same size.
+            shape.readonly_pool = result.config.connections;
+            readonly_from = "host.readonly is set: assumed as large as the pool";
+        }
+    }
+
+    const cluster_plan plan = plan_cluster(shape);
+    print_plan(std::cout, plan, shape, pool_from, readonly_from);
+    if (!plan.findings.empty())
+        std::cout << '\n';
+    for (const auto& d : plan.findings)
+        std::cout << d.to_string();
+    return plan.over_capacity() ? findings : clean;
+}
+
+} // namespace pgstore::cli

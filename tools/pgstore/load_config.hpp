@@ -1,0 +1,42 @@
+#pragma once
+
+// Shared by the subcommands that act on one configuration (conninfo, test-connection): read
+// and validate the file, and refuse it with its diagnostics when it has errors.
+
+#include "commands.hpp"
+#include "report.hpp"
+
+#include <pgstore/pgstore.hpp>
+
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pgstore::cli {
+
+/// The validated config of `path`, or nullopt after printing why not to stderr; `status` is
+/// then `usage` for an unreadable file and `findings` for a file with errors.
+inline std::optional<store_config> load_valid_config(std::string_view command, const std::string& path,
+                                                     int& status)
+{
+    std::string error;
+    const auto file = load_properties(path, error);
+    if (!file) {
+        std::cerr << path << ": error: cannot read the file: " << error << '\n';
+        status = usage;
+        return std::nullopt;
+    }
+    validation_result result = validate(*file);
+    if (!result.ok()) {
+        write_text(std::cerr, {{path, result.findings}});
+        std::cerr << "pgstore " << command << ": " << path
+                  << " has errors; fix them first (pgstore check " << path << ")\n";
+        status = findings;
+        return std::nullopt;
+    }
+    status = clean;
+    return std::move(result.config);
+}
+
+} // namespace pgstore::cli
