@@ -105,6 +105,15 @@ def main():
                and "checked 1 file" in out, "an unreadable file exits 2 and the others are still checked")
         code, _, err = run(pg, "check", tmp, cwd=src)
         expect(code == 2 and "is a directory" in err, "a directory exits 2")
+        code, _, err = run(pg, "check", "/dev/zero", cwd=src)
+        expect(code == 2 and "is not a regular file" in err, "a device is refused, not read forever")
+
+        odd = pathlib.Path(tmp) / "odd.properties"
+        odd.write_text("store.postgres.update.schema=" + "a" * 59 + "\u00e9\u00e9\n"
+                       "store.postgres.update.schema=\\ud800x\nstore.postgres.\\udc00=1\n")
+        for fmt in ("json", "sarif"):
+            code, out, err = run(pg, "check", "--format", fmt, str(odd), cwd=src)
+            expect(code == 1 and json.loads(out), f"{fmt}: cut UTF-8 and lone surrogates still give a document")
 
     for argv, what in [([], "no command"), (["check"], "no file"), (["check", "--bogus", "x"], "unknown option"),
                        (["check", "--format", "xml", "x"], "bad format"), (["frobnicate"], "unknown command"),

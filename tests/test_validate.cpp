@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -332,4 +333,59 @@ TEST_CASE("validate - secrets never appear in any finding")
         CHECK(d.to_string().find("Zq9") == std::string::npos);
         CHECK(d.hint.find("Zq9") == std::string::npos);
     }
+}
+
+TEST_CASE("validate - a password hidden in a damaged line is still never shown")
+{
+    SUBCASE("a key that lost its separator")
+    {
+        const auto r = check(base + "store.postgres.auth.passwordHunter2x\nstore.postgres.auth.password\\ Hunter2y\n");
+        REQUIRE(r.findings.size() == 2);
+        CHECK(r.findings[0].message == "unknown key `store.postgres.auth.password<redacted>`");
+        CHECK(r.findings[0].key == "store.postgres.auth.password<redacted>");
+        for (const auto& d : r.findings)
+            CHECK(d.to_string().find("Hunter2") == std::string::npos);
+    }
+    SUBCASE("a line joined to the host list by a stray backslash")
+    {
+        const auto r = check(replace(base, "store.postgres.auth.password=s3cret-Pw\n", "")
+                             + "store.postgres.host=db1,\\\nstore.postgres.auth.password=Hunter2z\n");
+        REQUIRE_FALSE(r.findings.empty());
+        for (const auto& d : r.findings)
+            CHECK(d.to_string().find("Hunter2") == std::string::npos);
+    }
+}
+
+TEST_CASE("validate - keys and values cannot write terminal controls into a log")
+{
+    const auto r = check(base + "store.postgres.\\u001b[31mevil\\u009b=1\n");
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].message == "unknown key `store.postgres.\\x1b[31mevil\\x9b`");
+}
+
+TEST_CASE("validate - control characters and Windows paths")
+{
+    CHECK(only(replace(base, "schema=ekm", "schema=ek\\u0000m"))
+          == "ekm.properties:6:23: error: `store.postgres.schema` holds the control character \\x00, which no "
+             "name or path can contain [control-character]\n"
+             "  hint: remove it; a backslash starts an escape in .properties files (\\n is a newline), so "
+             "write a backslash as \\\\ or use /\n");
+    const auto cert = replace(base, "method=password\nstore.postgres.auth.password=s3cret-Pw\n", "method=cert\n")
+                      + "store.postgres.auth.cert=C:\\certs\\client.crt\nstore.postgres.auth.key=C:/certs/client.pk8\n"
+                        "store.postgres.auth.ca=/etc/ca.crt\n";
+    CHECK(only(cert)
+          == "ekm.properties:9:26: warning: `store.postgres.auth.cert` reads as `C:certsclient.crt`: Java drops "
+             "a backslash before most characters [windows-path]\n"
+             "  hint: write the path with forward slashes, such as C:/certs/client.crt, or double every "
+             "backslash\n");
+}
+
+TEST_CASE("validate - a damaged host list reports a few problems and counts the rest")
+{
+    const auto r = check(replace(base, "host=db1,db2", "host=db1" + std::string(5000, ',')));
+    REQUIRE(r.findings.size() == 21);
+    const auto note = std::find_if(r.findings.begin(), r.findings.end(),
+                                   [](const pgstore::diagnostic& d) { return d.rule == "too-many-findings"; });
+    REQUIRE(note != r.findings.end());
+    CHECK(note->message == "4980 more problems in `store.postgres.host` are not shown");
 }

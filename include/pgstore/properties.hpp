@@ -4,6 +4,7 @@
 #include "diagnostic.hpp"
 #include "location.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,7 +62,10 @@ struct property_file {
 /// `source` names the text in locations (usually the file path).
 [[nodiscard]] PGSTORE_FUNC property_file read_properties(std::string_view text, std::string source);
 
-/// Reads a file's bytes; on failure returns std::nullopt and sets `error` to the reason.
+/// The largest file read_file accepts: far beyond any settings file, small enough to hold.
+inline constexpr std::size_t max_file_bytes = std::size_t{64} << 20;
+
+/// Reads a regular file's bytes; on failure returns std::nullopt and sets `error` to the reason.
 [[nodiscard]] PGSTORE_FUNC std::optional<std::string> read_file(const std::string& path,
                                                                 std::string& error);
 

@@ -15,8 +15,11 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 59> all_rules{{
+inline constexpr std::array<rule_info, 62> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
+    {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
+    {"control-character", severity::error, "a control character in a name or path"},
+    {"windows-path", severity::warning, "a Windows path whose backslashes Java read as escapes"},
     {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
     {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},
     {"missing-required", severity::error, "a required setting is absent"},

@@ -26,6 +26,18 @@ constexpr char ascii_lower(char c) noexcept
     const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
     if (gap > limit)
         return limit + 1;
+    // Each edit changes the letter counts by at most two, so half their difference is a lower
+    // bound; it rules out nearly every unrelated key without filling the table.
+    int counts[128] = {};
+    for (char c : a)
+        ++counts[static_cast<unsigned char>(impl::ascii_lower(c)) & 127];
+    for (char c : b)
+        --counts[static_cast<unsigned char>(impl::ascii_lower(c)) & 127];
+    std::size_t unmatched = 0;
+    for (int n : counts)
+        unmatched += static_cast<std::size_t>(n < 0 ? -n : n);
+    if ((unmatched + 1) / 2 > limit)
+        return limit + 1;
     auto same = [](char x, char y) { return impl::ascii_lower(x) == impl::ascii_lower(y); };
     std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j)

@@ -202,13 +202,14 @@ private:
                 "name a regular file in `" + f.key + "`");
             return f;
         }
-        std::ifstream in(path, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in && !in.eof()) {
-            add("tls-file-missing", f, named + " cannot be read: " + std::strerror(errno),
+        std::string error;
+        std::optional<std::string> read = read_file(path, error);
+        if (!read) {
+            add("tls-file-missing", f, named + " cannot be read: " + error,
                 "let the user the service runs as read it");
             return f;
         }
+        std::string bytes = std::move(*read);
         if (bytes.empty()) {
             add("tls-file-missing", f, named + " is empty",
                 "write "

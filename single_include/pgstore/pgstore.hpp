@@ -24,8 +24,8 @@ inline constexpr const char* version = "0.1.0";
 // ---- pgstore/config.hpp ----
 
 /// pgstore is header-only by default. Define PGSTORE_HEADER_ONLY to 0 everywhere and
-/// PGSTORE_IMPLEMENTATION in exactly one translation unit to compile the Spirit X3 reader once,
-/// instead of in every file that includes pgstore.
+/// PGSTORE_IMPLEMENTATION in exactly one translation unit that includes <pgstore/pgstore.hpp>
+/// to compile the Spirit X3 reader and the validation rules once, instead of in every file.
 #ifndef PGSTORE_HEADER_ONLY
 #define PGSTORE_HEADER_ONLY 1
 #endif
@@ -177,8 +177,11 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 59> all_rules{{
+inline constexpr std::array<rule_info, 62> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
+    {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
+    {"control-character", severity::error, "a control character in a name or path"},
+    {"windows-path", severity::warning, "a Windows path whose backslashes Java read as escapes"},
     {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
     {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},
     {"missing-required", severity::error, "a required setting is absent"},
@@ -506,6 +509,7 @@ template <class T>
 } // namespace pgstore
 // ---- pgstore/properties.hpp ----
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -563,7 +567,10 @@ struct property_file {
 /// `source` names the text in locations (usually the file path).
 [[nodiscard]] PGSTORE_FUNC property_file read_properties(std::string_view text, std::string source);
 
-/// Reads a file's bytes; on failure returns std::nullopt and sets `error` to the reason.
+/// The largest file read_file accepts: far beyond any settings file, small enough to hold.
+inline constexpr std::size_t max_file_bytes = std::size_t{64} << 20;
+
+/// Reads a regular file's bytes; on failure returns std::nullopt and sets `error` to the reason.
 [[nodiscard]] PGSTORE_FUNC std::optional<std::string> read_file(const std::string& path,
                                                                 std::string& error);
 
@@ -921,9 +928,24 @@ PGSTORE_FUNC property_file read_properties(std::string_view text, std::string so
 
 PGSTORE_FUNC std::optional<std::string> read_file(const std::string& path, std::string& error)
 {
+    namespace fs = std::filesystem;
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
+    const fs::file_status status = fs::status(path, ec);
+    if (ec) {
+        error = ec.message();
+        return std::nullopt;
+    }
+    if (fs::is_directory(status)) {
         error = "is a directory";
+        return std::nullopt;
+    }
+    // Devices and pipes could block or never end; a settings file is always a regular file.
+    if (!fs::is_regular_file(status)) {
+        error = "is not a regular file";
+        return std::nullopt;
+    }
+    if (fs::file_size(path, ec) > max_file_bytes) {
+        error = "is larger than " + std::to_string(max_file_bytes >> 20) + " MiB, far more than a settings file";
         return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
@@ -931,13 +953,21 @@ PGSTORE_FUNC std::optional<std::string> read_file(const std::string& path, std::
         error = std::strerror(errno);
         return std::nullopt;
     }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
+    // istream::read turns a failing read into badbit instead of letting the exception escape.
+    std::string bytes;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > max_file_bytes) {
+            error = "grew past " + std::to_string(max_file_bytes >> 20) + " MiB while being read";
+            return std::nullopt;
+        }
+    }
     if (in.bad()) {
         error = "read error";
         return std::nullopt;
     }
-    return bytes.str();
+    return bytes;
 }
 
 PGSTORE_FUNC std::optional<property_file> load_properties(const std::string& path, std::string& error)
@@ -1184,6 +1214,18 @@ constexpr char ascii_lower(char c) noexcept
 {
     const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
     if (gap > limit)
+        return limit + 1;
+    // Each edit changes the letter counts by at most two, so half their difference is a lower
+    // bound; it rules out nearly every unrelated key without filling the table.
+    int counts[128] = {};
+    for (char c : a)
+        ++counts[static_cast<unsigned char>(impl::ascii_lower(c)) & 127];
+    for (char c : b)
+        --counts[static_cast<unsigned char>(impl::ascii_lower(c)) & 127];
+    std::size_t unmatched = 0;
+    for (int n : counts)
+        unmatched += static_cast<std::size_t>(n < 0 ? -n : n);
+    if ((unmatched + 1) / 2 > limit)
         return limit + 1;
     auto same = [](char x, char y) { return impl::ascii_lower(x) == impl::ascii_lower(y); };
     std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
@@ -1571,27 +1613,74 @@ struct validation_result {
 
 namespace impl {
 
-/// Quotes a value for a message: at most 60 bytes, control characters escaped.
-inline std::string echo(std::string_view value)
+/// End of the word that marks what follows as a secret ("password", "passwd", "pwd", "secret"),
+/// or npos. A key that lost its separator, or a line joined to the one before by a stray
+/// backslash, carries a password inside a key or another setting's value.
+inline std::size_t secret_word_end(std::string_view s)
 {
-    std::string out = "`";
-    std::size_t shown = 0;
-    for (char c : value) {
-        if (shown++ == 60) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        // Longest first, so "password" wins over its prefix "pass".
+        for (std::string_view word : {"passphrase", "password", "passwd", "pass", "pwd", "secret"}) {
+            std::size_t k = 0;
+            while (k < word.size() && i + k < s.size() && lower(s[i + k]) == word[k])
+                ++k;
+            if (k == word.size())
+                return i + k;
+        }
+    }
+    return std::string_view::npos;
+}
+
+/// Text safe for a terminal or a CI log: control characters (C0, DEL and C1) escaped, anything
+/// after a secret-marking word withheld, and at most `limit` bytes, cut at a character boundary.
+inline std::string printable(std::string_view text, std::size_t limit)
+{
+    std::string_view shown = text;
+    bool withheld = false;
+    if (const auto cut = secret_word_end(text); cut != std::string_view::npos && cut < text.size()) {
+        shown = text.substr(0, cut);
+        withheld = true;
+    }
+    std::string out;
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        if (i >= limit && (static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80) {
             out += "...";
             break;
         }
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
+        const auto u = static_cast<unsigned char>(shown[i]);
+        const bool c1 = u == 0xC2 && i + 1 < shown.size() && static_cast<unsigned char>(shown[i + 1]) >= 0x80
+                        && static_cast<unsigned char>(shown[i + 1]) <= 0x9F;
+        if (u < 0x20 || u == 0x7F || c1) {
             static constexpr char hex[] = "0123456789abcdef";
+            const unsigned v = c1 ? static_cast<unsigned char>(shown[++i]) : u;
             out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 0xF];
+            out += hex[v >> 4];
+            out += hex[v & 0xF];
         } else {
-            out += c;
+            out += shown[i];
         }
     }
-    return out + "`";
+    if (withheld)
+        out += "<redacted>";
+    return out;
+}
+
+/// Quotes a value for a message: at most 60 bytes, made printable, secrets withheld.
+inline std::string echo(std::string_view value)
+{
+    return "`" + printable(value, 60) + "`";
+}
+
+/// A key as messages show it: known keys as they are, others made printable and withheld
+/// after a secret-marking word (`store.postgres.auth.passwordhunter2` has lost its separator).
+inline std::string show_key(std::string_view key)
+{
+    for (std::string_view known : settings::keys) {
+        if (known == key)
+            return std::string(key);
+    }
+    return printable(key, 120);
 }
 
 inline bool starts_with(std::string_view s, std::string_view prefix)
@@ -1637,6 +1726,33 @@ inline std::optional<std::int64_t> parse_java_int(std::string_view s)
 
 inline constexpr std::string_view placeholder_passwords[] = {"!CHANGE THIS!", "your_postgres_pwd"};
 
+} // namespace impl
+
+/// Checks store settings given as properties (from a file or any other source) and returns the
+/// typed configuration with every finding; it never stops at the first problem.
+[[nodiscard]] PGSTORE_FUNC validation_result validate(const std::vector<property>& entries, std::string source,
+                                                      const validation_options& options = {});
+
+/// Checks a .properties file read by read_properties or load_properties, including the
+/// reader's own findings such as malformed escapes.
+[[nodiscard]] PGSTORE_FUNC validation_result validate(const property_file& file,
+                                                      const validation_options& options = {});
+
+} // namespace pgstore
+
+#if PGSTORE_HEADER_ONLY || defined(PGSTORE_IMPLEMENTATION)
+// ---- pgstore/impl/validator.hpp ----
+
+// The rules behind validate(): compiled in every translation unit by default, or once with
+// PGSTORE_HEADER_ONLY=0 and PGSTORE_IMPLEMENTATION (see config.hpp).
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace pgstore {
+namespace impl {
+
 inline constexpr std::uint32_t pool_min_lifetime = hikari::min_lifetime_ms / 1000;
 inline constexpr std::uint32_t infra_margin = 30;
 inline constexpr std::uint32_t cockroach_max_lifetime = 1800;
@@ -1670,7 +1786,7 @@ private:
         diagnostic d;
         d.level = info ? info->level : severity::error;
         d.rule = std::string(rule);
-        d.key = std::move(key);
+        d.key = show_key(key);
         d.where = std::move(where);
         d.message = std::move(message);
         d.hint = std::move(hint);
@@ -1717,7 +1833,7 @@ private:
                 const property* earlier = it->second;
                 it->second = &p;
                 auto& d = add("duplicate-key", p.key, p.key_at,
-                              "`" + p.key + "` is set again; this line replaces line "
+                              "`" + show_key(p.key) + "` is set again; this line replaces line "
                                   + std::to_string(earlier->key_at.line),
                               "remove one of the two lines; java.util.Properties keeps the last one");
                 d.related = earlier->key_at;
@@ -1740,7 +1856,7 @@ private:
             return;  // another store type's key, such as store.kmip.hostname
         std::string hint = guess ? "did you mean `" + std::string(*guess) + "`?" : "remove it or correct its name;";
         hint += " Java ignores unknown keys, so the service would silently run without this setting";
-        auto& d = add("unknown-key", p.key, p.key_at, "unknown key `" + p.key + "`", std::move(hint));
+        auto& d = add("unknown-key", p.key, p.key_at, "unknown key `" + show_key(p.key) + "`", std::move(hint));
         if (!postgres_key)
             d.level = severity::warning;
     }
@@ -1749,7 +1865,7 @@ private:
     {
         // Keys outside store.* belong to the rest of the service; only near misses are worth a word.
         if (const auto guess = suggest_key(p.key, settings::keys)) {
-            auto& d = add("unknown-key", p.key, p.key_at, "unknown key `" + p.key + "`",
+            auto& d = add("unknown-key", p.key, p.key_at, "unknown key `" + show_key(p.key) + "`",
                           "did you mean `" + std::string(*guess)
                               + "`? Java ignores unknown keys, so the service would not see this setting");
             d.level = severity::warning;
@@ -1922,6 +2038,24 @@ private:
                 "use a name of at most 63 bytes, or the service and the database will disagree on it");
             return false;
         }
+        const auto control = std::find_if(p.value.begin(), p.value.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+        });
+        if (control != p.value.end()) {
+            add("control-character", p.key, p.value_at,
+                "`" + p.key + "` holds the control character " + printable(std::string(1, *control), 4)
+                    + ", which no name or path can contain",
+                "remove it; a backslash starts an escape in .properties files (\\n is a newline), "
+                "so write a backslash as \\\\ or use /");
+            return false;
+        }
+        const std::string& v = p.value;
+        if (s.kind == value_kind::path && v.size() > 2 && std::isalpha(static_cast<unsigned char>(v[0])) != 0
+            && v[1] == ':' && v[2] != '/' && v[2] != '\\') {
+            add("windows-path", p.key, p.value_at,
+                "`" + p.key + "` reads as " + echo(v) + ": Java drops a backslash before most characters",
+                "write the path with forward slashes, such as C:/certs/client.crt, or double every backslash");
+        }
         out = p.value;
         return true;
     }
@@ -1945,6 +2079,8 @@ private:
     {
         bool ok = true;
         std::vector<std::string_view> accepted;
+        std::set<std::string> seen;  // lower-cased, so a long list stays linear
+        const std::size_t before = result_.findings.size();
         for (const host_item& item : check_host_list(p.value)) {
             const location at = p.value_location(item.offset);
             if (item.padded && item.problem != host_problem::empty) {
@@ -1956,20 +2092,35 @@ private:
                 ok = false;
                 continue;
             }
-            bool repeated = false;
-            for (auto earlier : accepted)
-                repeated = repeated || iequals(earlier, item.host);
-            if (repeated) {
+            std::string folded(item.host);
+            for (char& c : folded)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (!seen.insert(std::move(folded)).second) {
                 add("duplicate-host", p.key, at, "host " + echo(item.host) + " is listed more than once",
                     "remove the repeat; the driver would only try the same server again");
                 continue;
             }
             accepted.push_back(item.host);
         }
+        limit_findings(before, p);
         if (!ok)
             return false;
         out.assign(accepted.begin(), accepted.end());
         return true;
+    }
+
+    // A damaged list can hold thousands of problems; a few show the pattern, the rest are counted.
+    void limit_findings(std::size_t before, const property& p)
+    {
+        constexpr std::size_t shown = 20;
+        const std::size_t added = result_.findings.size() - before;
+        if (added <= shown)
+            return;
+        result_.findings.resize(before + shown);
+        auto& d = add("too-many-findings", p.key, p.value_at,
+                      std::to_string(added - shown) + " more problems in `" + p.key + "` are not shown",
+                      "fix the ones above and check again");
+        d.level = severity::note;
     }
 
     bool parse_single_host(const property& p, std::optional<std::string>& out)
@@ -2155,15 +2306,15 @@ private:
 
 /// Checks store settings given as properties (from a file or any other source) and returns the
 /// typed configuration with every finding; it never stops at the first problem.
-[[nodiscard]] inline validation_result validate(const std::vector<property>& entries, std::string source,
-                                                const validation_options& options = {})
+PGSTORE_FUNC validation_result validate(const std::vector<property>& entries, std::string source,
+                                         const validation_options& options)
 {
     return impl::validator(entries, std::move(source), options).run();
 }
 
 /// Checks a .properties file read by read_properties or load_properties, including the
 /// reader's own findings such as malformed escapes.
-[[nodiscard]] inline validation_result validate(const property_file& file, const validation_options& options = {})
+PGSTORE_FUNC validation_result validate(const property_file& file, const validation_options& options)
 {
     validation_result result = validate(file.entries, file.source, options);
     result.findings.insert(result.findings.begin(), file.problems.begin(), file.problems.end());
@@ -2172,6 +2323,7 @@ private:
 }
 
 } // namespace pgstore
+#endif
 // ---- pgstore/effective.hpp ----
 
 #include <algorithm>

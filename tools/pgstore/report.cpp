@@ -101,7 +101,7 @@ void write_json(std::ostream& out, const std::vector<file_report>& reports)
                 {"version", version},
                 {"files", files},
                 {"summary", {{"errors", t.errors}, {"warnings", t.warnings}, {"notes", t.notes}}}};
-    out << doc.dump(2) << '\n';
+    out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
 void write_sarif(std::ostream& out, const std::vector<file_report>& reports)
@@ -123,7 +123,7 @@ void write_sarif(std::ostream& out, const std::vector<file_report>& reports)
                     result["ruleIndex"] = i;
             }
             result["level"] = std::string(to_string(d.level));
-            result["message"] = {{"text", d.message + ". " + d.hint}};
+            result["message"] = {{"text", d.message + " (hint: " + d.hint + ")"}};
             result["locations"] = json::array({sarif_location(d.where)});
             if (d.related) {
                 json related = sarif_location(*d.related);
@@ -144,7 +144,7 @@ void write_sarif(std::ostream& out, const std::vector<file_report>& reports)
                 {"runs", json::array({{{"tool", {{"driver", driver}}},
                                        {"artifacts", artifacts},
                                        {"results", results}}})}};
-    out << log.dump(2) << '\n';
+    out << log.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
 } // namespace pgstore::cli

@@ -347,9 +347,24 @@ PGSTORE_FUNC property_file read_properties(std::string_view text, std::string so
 
 PGSTORE_FUNC std::optional<std::string> read_file(const std::string& path, std::string& error)
 {
+    namespace fs = std::filesystem;
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
+    const fs::file_status status = fs::status(path, ec);
+    if (ec) {
+        error = ec.message();
+        return std::nullopt;
+    }
+    if (fs::is_directory(status)) {
         error = "is a directory";
+        return std::nullopt;
+    }
+    // Devices and pipes could block or never end; a settings file is always a regular file.
+    if (!fs::is_regular_file(status)) {
+        error = "is not a regular file";
+        return std::nullopt;
+    }
+    if (fs::file_size(path, ec) > max_file_bytes) {
+        error = "is larger than " + std::to_string(max_file_bytes >> 20) + " MiB, far more than a settings file";
         return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
@@ -357,13 +372,21 @@ PGSTORE_FUNC std::optional<std::string> read_file(const std::string& path, std::
         error = std::strerror(errno);
         return std::nullopt;
     }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
+    // istream::read turns a failing read into badbit instead of letting the exception escape.
+    std::string bytes;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > max_file_bytes) {
+            error = "grew past " + std::to_string(max_file_bytes >> 20) + " MiB while being read";
+            return std::nullopt;
+        }
+    }
     if (in.bad()) {
         error = "read error";
         return std::nullopt;
     }
-    return bytes.str();
+    return bytes;
 }
 
 PGSTORE_FUNC std::optional<property_file> load_properties(const std::string& path, std::string& error)
