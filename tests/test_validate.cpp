@@ -72,6 +72,15 @@ TEST_CASE("validate - unknown keys")
 {
     CHECK(only(base + "store.postgres.databse=db\n")
           == "ekm.properties:10:1: error: unknown key `store.postgres.databse` [unknown-key]\n"
+             "  hint: did you mean `store.postgres.database`? `store.postgres.database` is set on line 5, "
+             "so this line is probably left over; Java ignores it\n");
+    const auto typo = rendered(check(replace(base, "database=db_ekm", "databse=db_ekm")));
+    REQUIRE(typo.size() == 2);
+    CHECK(typo[0]
+          == "ekm.properties: error: missing required setting `store.postgres.database` [missing-required]\n"
+             "  hint: correct the key `store.postgres.databse` on line 5, which looks like a misspelling of it\n");
+    CHECK(typo[1]
+          == "ekm.properties:5:1: error: unknown key `store.postgres.databse` [unknown-key]\n"
              "  hint: did you mean `store.postgres.database`? Java ignores unknown keys, so the "
              "service would silently run without this setting\n");
     CHECK(only(base + "store.postgres.flux=1\n")

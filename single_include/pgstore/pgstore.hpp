@@ -1820,6 +1820,7 @@ private:
     void scan_keys()
     {
         std::map<std::string_view, const property*> seen;
+        std::vector<const property*> unknown;
         for (const property& p : entries_) {
             const std::size_t index = settings::index_of(p.key);
             const bool ours = starts_with(p.key, "store.");
@@ -1840,8 +1841,11 @@ private:
                 d.related_message = "the earlier value, which the service never sees";
             }
             if (index == settings::count)
-                report_unknown(p);
+                unknown.push_back(&p);
         }
+        // After the loop, so a hint can tell whether the key it suggests is set too.
+        for (const property* p : unknown)
+            report_unknown(*p);
         for (const property* p : found_) {
             if (p != nullptr)
                 check_spelling_of_value(*p);
@@ -1855,7 +1859,18 @@ private:
         if (!postgres_key && !guess)
             return;  // another store type's key, such as store.kmip.hostname
         std::string hint = guess ? "did you mean `" + std::string(*guess) + "`?" : "remove it or correct its name;";
-        hint += " Java ignores unknown keys, so the service would silently run without this setting";
+        const property* meant = guess ? found_[settings::index_of(*guess)] : nullptr;
+        if (meant != nullptr) {
+            const std::string where = meant->key_at.source == p.key_at.source
+                                          ? "on line " + std::to_string(meant->key_at.line)
+                                          : "at " + meant->key_at.to_string();
+            hint += " `" + std::string(*guess) + "` is set " + where + ", so this line is probably left over; "
+                    "Java ignores it";
+        } else {
+            hint += " Java ignores unknown keys, so the service would silently run without this setting";
+            if (guess)
+                misspelled_[settings::index_of(*guess)] = &p;
+        }
         auto& d = add("unknown-key", p.key, p.key_at, "unknown key `" + show_key(p.key) + "`", std::move(hint));
         if (!postgres_key)
             d.level = severity::warning;
@@ -1944,8 +1959,12 @@ private:
             message += ", needed for store.postgres.auth.method=password";
         if (s.needed == presence::cert_auth)
             message += ", needed for store.postgres.auth.method=cert";
-        add("missing-required", std::string(s.key), whole_source(), std::move(message),
-            "add a line `" + std::string(s.key) + "=...`: " + std::string(s.help));
+        std::string hint = "add a line `" + std::string(s.key) + "=...`: " + std::string(s.help);
+        if (const property* typo = misspelled_[settings::index_of(s.key)]) {
+            hint = "correct the key `" + show_key(typo->key) + "` on line " + std::to_string(typo->key_at.line)
+                   + ", which looks like a misspelling of it";
+        }
+        add("missing-required", std::string(s.key), whole_source(), std::move(message), std::move(hint));
     }
 
     template <class T>
@@ -2300,6 +2319,7 @@ private:
     validation_result result_;
     std::array<const property*, settings::count> found_{};
     std::array<bool, settings::count> valid_{};
+    std::array<const property*, settings::count> misspelled_{};  // unknown keys that look like these
 };
 
 } // namespace impl
