@@ -1,6 +1,7 @@
 // pgstore audit FILE: logs in as the configured user and reports where the database side differs
 // from the layout, with the SQL that fixes each difference.
 
+#include "command_line.hpp"
 #include "commands.hpp"
 
 #include <pgstore/audit.hpp>
@@ -80,22 +81,9 @@ int run_audit(const arguments& args)
     positional.add("file", 1);
 
     po::variables_map vm;
-    try {
-        const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "pgstore audit: " << e.what() << "\n(see 'pgstore audit --help')\n";
-        return usage;
-    }
-    if (vm.count("help") != 0) {
-        std::cout << visible;
-        return clean;
-    }
-    const auto fail = [](const std::string& message) {
-        std::cerr << "pgstore audit: " << message << "\n(see 'pgstore audit --help')\n";
-        return usage;
-    };
+    if (const auto stop = parse_arguments("audit", args, visible, all, positional, vm, true))
+        return *stop;
+    const auto fail = [](const std::string& message) { return usage_error("audit", message); };
     if (file.empty())
         return fail("no file given");
     std::optional<layout> wanted_layout;

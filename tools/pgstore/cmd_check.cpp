@@ -1,5 +1,6 @@
 // pgstore check FILE...: validates .properties files and reports every finding.
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "report.hpp"
 
@@ -77,20 +78,10 @@ int run_check(const arguments& args)
     positional.add("file", -1);
 
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "pgstore check: " << e.what() << "\n(see 'pgstore check --help')\n";
-        return usage;
-    }
-    if (vm.count("help") != 0) {
-        std::cout << visible;
-        return clean;
-    }
+    if (const auto stop = parse_arguments("check", args, visible, all, positional, vm))
+        return *stop;
     if (o.files.empty()) {
-        std::cerr << "pgstore check: no file given\n(see 'pgstore check --help')\n";
-        return usage;
+        return usage_error("check", "no file given");
     }
     if (o.format != "text" && o.format != "json" && o.format != "sarif") {
         std::cerr << "pgstore check: --format takes text, json or sarif, not '" << o.format << "'\n";

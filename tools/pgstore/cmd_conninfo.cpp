@@ -1,6 +1,7 @@
 // pgstore conninfo FILE: prints the connection string of a validated configuration for libpq
 // (keyword/value or URI) or PgJDBC.
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "load_config.hpp"
 
@@ -38,20 +39,10 @@ int run_conninfo(const arguments& args)
     positional.add("file", 1);
 
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "pgstore conninfo: " << e.what() << "\n(see 'pgstore conninfo --help')\n";
-        return usage;
-    }
-    if (vm.count("help") != 0) {
-        std::cout << visible;
-        return clean;
-    }
+    if (const auto stop = parse_arguments("conninfo", args, visible, all, positional, vm))
+        return *stop;
     if (file.empty()) {
-        std::cerr << "pgstore conninfo: no file given\n(see 'pgstore conninfo --help')\n";
-        return usage;
+        return usage_error("conninfo", "no file given");
     }
     conninfo_format f = conninfo_format::libpq;
     if (format == "uri")

@@ -1,5 +1,6 @@
 // pgstore convert-key IN OUT: writes a private key as the unencrypted PKCS#8 DER the driver reads.
 
+#include "command_line.hpp"
 #include "commands.hpp"
 
 #include <pgstore/properties.hpp>
@@ -161,22 +162,10 @@ int run_convert_key(const arguments& args)
     positional.add("in", 1).add("out", 1);
 
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "pgstore convert-key: " << e.what()
-                  << "\n(see 'pgstore convert-key --help')\n";
-        return usage;
-    }
-    if (vm.count("help") != 0) {
-        std::cout << visible;
-        return clean;
-    }
+    if (const auto stop = parse_arguments("convert-key", args, visible, all, positional, vm))
+        return *stop;
     if (o.in.empty() || o.out.empty()) {
-        std::cerr
-            << "pgstore convert-key: expected IN and OUT\n(see 'pgstore convert-key --help')\n";
-        return usage;
+        return usage_error("convert-key", "expected IN and OUT");
     }
     const bool has_passin = vm.count("passin") != 0;
     if (has_passin && (o.passin.rfind("file:", 0) != 0 || o.passin.size() == 5)) {

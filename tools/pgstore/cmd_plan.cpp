@@ -1,5 +1,6 @@
 // pgstore plan: do the service nodes' pools fit into the PostgreSQL server's connection slots?
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "report.hpp"
 
@@ -113,22 +114,11 @@ int run_plan(const arguments& args)
     positional.add("file", -1);
 
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "pgstore plan: " << e.what() << "\n(see 'pgstore plan --help')\n";
-        return usage;
-    }
-    if (vm.count("help") != 0) {
-        std::cout << visible;
-        return clean;
-    }
+    if (const auto stop = parse_arguments("plan", args, visible, all, positional, vm))
+        return *stop;
     for (const char* required : {"nodes", "cores"}) {
-        if (vm.count(required) == 0) {
-            std::cerr << "pgstore plan: --" << required << " is required\n(see 'pgstore plan --help')\n";
-            return usage;
-        }
+        if (vm.count(required) == 0)
+            return usage_error("plan", "--" + std::string(required) + " is required");
     }
     if (o.files.size() > 1) {
         std::cerr << "pgstore plan: expected at most one FILE, saw " << o.files.size() << '\n';

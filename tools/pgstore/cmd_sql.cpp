@@ -1,6 +1,7 @@
 // pgstore sql: prints the psql script that provisions a service's database, schema, users and
 // privileges in the typical or the advanced layout.
 
+#include "command_line.hpp"
 #include "commands.hpp"
 
 #include <pgstore/provisioning.hpp>
@@ -86,23 +87,9 @@ int run_sql(const arguments& args)
     sql_options o;
     const po::options_description options = describe(o);
     po::variables_map vm;
-    try {
-        // No abbreviations: `--password x` must not pass for `--password-file x`.
-        const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(args).options(options).style(style).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "pgstore sql: " << e.what() << "\n(see 'pgstore sql --help')\n";
-        return usage;
-    }
-    if (vm.count("help") != 0) {
-        std::cout << options;
-        return clean;
-    }
-    const auto fail = [](const std::string& message) {
-        std::cerr << "pgstore sql: " << message << "\n(see 'pgstore sql --help')\n";
-        return usage;
-    };
+    if (const auto stop = parse_arguments("sql", args, options, options, {}, vm, true))
+        return *stop;
+    const auto fail = [](const std::string& message) { return usage_error("sql", message); };
     if (o.shape != "typical" && o.shape != "advanced")
         return fail("--layout takes typical or advanced, not '" + o.shape + "'");
     if (o.auth != "cert" && o.auth != "password")

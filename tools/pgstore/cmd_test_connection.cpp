@@ -1,6 +1,7 @@
 // pgstore test-connection FILE: connects through the failover policy with libpq, runs one query
 // in the configured schema and reports on every host, the server and the TLS session.
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "load_config.hpp"
 
@@ -147,20 +148,10 @@ int run_test_connection(const arguments& args)
     positional.add("file", 1);
 
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "pgstore test-connection: " << e.what() << "\n(see 'pgstore test-connection --help')\n";
-        return usage;
-    }
-    if (vm.count("help") != 0) {
-        std::cout << visible;
-        return clean;
-    }
+    if (const auto stop = parse_arguments("test-connection", args, visible, all, positional, vm))
+        return *stop;
     if (file.empty()) {
-        std::cerr << "pgstore test-connection: no file given\n(see 'pgstore test-connection --help')\n";
-        return usage;
+        return usage_error("test-connection", "no file given");
     }
     if (vm.count("timeout") != 0 && !(timeout_seconds > 0 && timeout_seconds <= 3600)) {
         std::cerr << "pgstore test-connection: --timeout takes seconds above 0 and up to 3600\n";

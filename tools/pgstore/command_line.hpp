@@ -1,0 +1,49 @@
+#pragma once
+
+// The argument handling every subcommand shares: parse, answer --help, and report usage
+// errors in one form, "pgstore COMMAND: what\n(see 'pgstore COMMAND --help')".
+
+#include "commands.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <optional>
+#include <string_view>
+
+namespace pgstore::cli {
+
+/// Prints a usage error of `command` and returns the exit code for it.
+inline int usage_error(std::string_view command, std::string_view message)
+{
+    std::cerr << "pgstore " << command << ": " << message << "\n(see 'pgstore " << command << " --help')\n";
+    return usage;
+}
+
+/// Parses `args` against `all` (the options shown by --help are `visible`). Returns the exit
+/// code to stop with, after a usage error or --help, or nullopt to go on. `exact` turns off
+/// abbreviations, so that `--password x` can never pass for `--password-file x`.
+inline std::optional<int> parse_arguments(std::string_view command, const arguments& args,
+                                          const boost::program_options::options_description& visible,
+                                          const boost::program_options::options_description& all,
+                                          const boost::program_options::positional_options_description& positional,
+                                          boost::program_options::variables_map& vm, bool exact = false)
+{
+    namespace po = boost::program_options;
+    try {
+        int style = po::command_line_style::default_style;
+        if (exact)
+            style &= ~po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        return usage_error(command, e.what());
+    }
+    if (vm.count("help") != 0) {
+        std::cout << visible;
+        return clean;
+    }
+    return std::nullopt;
+}
+
+} // namespace pgstore::cli
