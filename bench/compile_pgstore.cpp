@@ -1,5 +1,5 @@
-// Compile-cost probe: a service's start-up check with pgstore.
-#include <pgstore/pgstore.hpp>
+// Compile-cost probe: a service's start-up check with pgstore, including only what it needs.
+#include <pgstore/validate.hpp>
 
 int check(const std::string& text)
 {

@@ -80,6 +80,26 @@ def main():
         code, out, _ = run(pg, "--nodes", "4", "--cores", "4", "--readonly-pool", "2", str(ro), cwd=src)
         expect("  read-only pool per node         2  --readonly-pool\n" in out, "file: --readonly-pool wins")
 
+    code, out, err = run(pg, "--nodes", "4", "--cores", "8", "--pool", "20", "--db-cores", "16",
+                         "--vendor", "cockroachdb", cwd=src)
+    expect(code == 0 and "  CockroachDB budget             64  4 x 16 database cores, for every service\n" in out
+           and "server slots" not in out, f"cockroachdb: the core budget replaces the server slots (exit {code})")
+    expect("\nplan: warning: expected at most 64 connections (4 x 16 database cores) across the whole cluster, "
+           "shared with every other service that uses it, saw 4 nodes x 20 connections = 80 [cockroach-pool-size]\n"
+           "  hint: lower store.postgres.connections to 16 or less, or give CockroachDB 20 cores or more\n" in out,
+           "cockroachdb: over the budget is a warning with its hint")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        crdb = pathlib.Path(tmp) / "crdb.properties"
+        crdb.write_text((src / "examples" / "ekm-password.properties").read_text()
+                        .replace("store.database.vendor=postgres", "store.database.vendor=cockroachdb"))
+        code, out, err = run(pg, "--nodes", "2", "--cores", "4", str(crdb), cwd=src)
+        expect(code == 0 and "  CockroachDB budget              ?  pass --db-cores: 4 connections per database core\n"
+               in out and "[cockroach-sizing]" in out,
+               f"cockroachdb from the file's store.database.vendor (exit {code}, stderr {err!r})")
+        code, out, err = run(pg, "--nodes", "2", "--cores", "4", "--vendor", "postgres", str(crdb), cwd=src)
+        expect(code == 0 and "server slots available" in out, "--vendor overrides the file's vendor")
+
     code, out, err = run(pg, "--nodes", "2", "--cores", "2", "examples/broken.properties", cwd=src)
     expect(code == 1 and out == "" and "has errors; fix them first" in err, "file with errors: exit 1, no plan")
 
@@ -96,6 +116,10 @@ def main():
         (["--nodes", "2", "--cores", "2", "a.properties", "b.properties"],
          "pgstore plan: expected at most one FILE, saw 2"),
         (["--nodes", "2", "--cores", "2", "missing.properties"], "missing.properties: error: cannot read the file"),
+        (["--nodes", "2", "--cores", "2", "--vendor", "oracle"],
+         "pgstore plan: --vendor takes postgres or cockroachdb, not 'oracle'"),
+        (["--nodes", "2", "--cores", "2", "--vendor", "cockroachdb", "--max-connections", "50"],
+         "pgstore plan: --max-connections describes a PostgreSQL server; CockroachDB is sized by its cores"),
     ]:
         code, out, err = run(pg, *argv, cwd=src)
         expect(code == 2 and out == "" and err.startswith(message),

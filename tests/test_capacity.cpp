@@ -147,7 +147,55 @@ TEST_CASE("capacity - findings")
     SUBCASE("every rule the plan uses is registered")
     {
         for (const char* id : {"cluster-over-capacity", "cluster-near-capacity", "cluster-sizing",
-                               "cluster-cores-mismatch", "pool-size"})
+                               "cluster-cores-mismatch", "pool-size", "cockroach-pool-size", "cockroach-sizing"})
             CHECK_MESSAGE(pgstore::find_rule(id) != nullptr, id);
+    }
+}
+
+TEST_CASE("capacity - CockroachDB is sized by its cores, not by max_connections")
+{
+    SUBCASE("within 4 connections per database core")
+    {
+        auto s = shape(4, 4);
+        s.vendor = pgstore::database_vendor::cockroachdb;
+        s.db_cores = 16;
+        s.max_connections = 10;  // a PostgreSQL setting: not used for CockroachDB
+        const auto p = pgstore::plan_cluster(s);
+        CHECK(p.total == 48);
+        REQUIRE(p.cockroach_budget);
+        CHECK(*p.cockroach_budget == 64);
+        CHECK_FALSE(p.over_capacity());
+        CHECK(p.findings.empty());
+    }
+    SUBCASE("over the budget: a warning with the pool that fits and the cores that would do")
+    {
+        auto s = shape(4, 8);
+        s.vendor = pgstore::database_vendor::cockroachdb;
+        s.pool = 20;
+        s.readonly_pool = 4;
+        s.db_cores = 16;
+        s.where = {"ekm.properties", 12, 28};
+        const auto p = pgstore::plan_cluster(s);
+        REQUIRE(rules_of(p) == std::vector<std::string>{"cockroach-pool-size"});
+        const auto& d = p.findings[0];
+        CHECK(d.level == pgstore::severity::warning);
+        CHECK(d.where.to_string() == "ekm.properties:12:28");
+        CHECK(d.message == "expected at most 64 connections (4 x 16 database cores) across the whole cluster, "
+                           "shared with every other service that uses it, saw 4 nodes x 24 connections = 96");
+        CHECK(d.hint == "lower store.postgres.connections to 12 or less, or give CockroachDB 24 cores or more");
+        CHECK_FALSE(p.over_capacity());
+    }
+    SUBCASE("no database cores given: a note that asks for them")
+    {
+        auto s = shape(2, 2);
+        s.vendor = pgstore::database_vendor::cockroachdb;
+        const auto p = pgstore::plan_cluster(s);
+        CHECK_FALSE(p.cockroach_budget);
+        REQUIRE(rules_of(p) == std::vector<std::string>{"cockroach-sizing", "cluster-sizing"});
+        CHECK(p.findings[0].level == pgstore::severity::note);
+        CHECK(p.findings[0].message == "CockroachDB recommends about 4 connections per database core across the "
+                                       "whole cluster, shared with every other service that uses it; the nodes "
+                                       "open 12");
+        CHECK(p.findings[0].hint == "pass --db-cores to check the pools against it");
     }
 }

@@ -85,6 +85,9 @@ TEST_CASE("provisioning - names PostgreSQL would change are refused")
     CHECK(identifier_problem("") == "expected a name, saw an empty one");
     CHECK(identifier_problem(std::string("a\0b", 3)) == "expected a name without NUL bytes");
     CHECK(display_identifier("a\nb") == "\"a\\x0ab\"");
+    // A C1 control (U+0085 in UTF-8) by its code point; other non-ASCII as it is.
+    CHECK(display_identifier("a\xc2\x85" "b\x7f") == "\"a\\x85b\\x7f\"");
+    CHECK(display_identifier("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
 }
 
 TEST_CASE("provisioning - layouts, users and privileges")

@@ -486,6 +486,14 @@ TEST_CASE("tls - missing, empty and unreadable files")
                              "  hint: create it or correct `store.postgres.auth.ca`"
                            + hint_end});
     }
+    SUBCASE("missing, named by an absolute path")
+    {
+        const std::string absolute = "/nonexistent-pgstore-test/client.crt";
+        CHECK(check(replace(config, "=client.crt", "=" + absolute))
+              == lines{at_cert + "error: the certificate file `" + absolute
+                       + "` does not exist [tls-file-missing]\n"
+                         "  hint: create it or correct `store.postgres.auth.cert`\n"});
+    }
     SUBCASE("a directory")
     {
         fs::create_directory("keys");

@@ -6,6 +6,7 @@
 // fixes it. Driver-agnostic: the caller passes a function that runs one query.
 
 #include "diagnostic.hpp"
+#include "display.hpp"
 #include "layout.hpp"
 #include "settings.hpp"
 #include "sql_quote.hpp"
@@ -472,7 +473,7 @@ public:
                 return;
             const bool for_user = yes(rows.front()[1]);
             const bool for_database = yes(rows.front()[2]);
-            saw = '`' + display_text(value) + "`, set for " +
+            saw = '`' + escape_controls(value) + "`, set for " +
                   (for_user && for_database ? "the user in this database"
                    : for_user               ? "the user"
                                             : "the database");
@@ -530,23 +531,6 @@ public:
                     " on new " + what + ", saw also " + privilege_list(extra),
                 "run as a superuser or " + owner + ": " + fix);
         }
-    }
-
-    static std::string display_text(std::string_view text)
-    {
-        static constexpr char hex[] = "0123456789abcdef";
-        std::string out;
-        for (char c : text) {
-            const auto u = static_cast<unsigned char>(c);
-            if (u < 0x20 || u == 0x7F) {
-                out += "\\x";
-                out += hex[u >> 4];
-                out += hex[u & 0xF];
-            } else {
-                out += c;
-            }
-        }
-        return out;
     }
 
 private:

@@ -83,13 +83,25 @@ using diagnostics = std::vector<diagnostic>;
 /// Orders findings by source, line and column, keeping the order of findings at one place.
 inline void sort_by_location(diagnostics& all)
 {
-    std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) {
-        if (a.where.source != b.where.source)
-            return a.where.source < b.where.source;
-        if (a.where.line != b.where.line)
-            return a.where.line < b.where.line;
-        return a.where.column < b.where.column;
+    // Sorting indices, not diagnostics: a stable sort of the large diagnostic type costs every
+    // translation unit that validates a good deal of generated code.
+    std::vector<std::size_t> order(all.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&all](std::size_t x, std::size_t y) {
+        const location& a = all[x].where;
+        const location& b = all[y].where;
+        if (a.source != b.source)
+            return a.source < b.source;
+        if (a.line != b.line)
+            return a.line < b.line;
+        return a.column < b.column;
     });
+    diagnostics sorted;
+    sorted.reserve(all.size());
+    for (const std::size_t i : order)
+        sorted.push_back(std::move(all[i]));
+    all = std::move(sorted);
 }
 
 } // namespace pgstore

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "display.hpp"
 #include "location.hpp"
 #include "secret.hpp"
 #include "settings.hpp"
@@ -42,23 +43,6 @@ struct effective_setting {
 
 namespace impl {
 
-/// A value for display: control characters escaped so that one setting stays on one line.
-inline std::string printable(std::string_view value)
-{
-    std::string out;
-    for (char c : value) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 0xF];
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
 
 template <class T>
 std::optional<std::string> value_text(const setting<T>& s, const T& v)
@@ -74,14 +58,14 @@ std::optional<std::string> value_text(const setting<T>& s, const T& v)
     } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
         std::string joined;
         for (const auto& host : v)
-            joined += (joined.empty() ? "" : ",") + printable(host);
+            joined += (joined.empty() ? "" : ",") + escape_controls(host);
         return joined;
     } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
         if (!v)
             return std::nullopt;
-        return printable(*v);
+        return escape_controls(*v);
     } else {
-        return printable(v);
+        return escape_controls(v);
     }
 }
 

@@ -6,14 +6,13 @@
 
 #include "conninfo.hpp"
 #include "failover.hpp"
+#include "impl/openssl.hpp"
+#include "properties.hpp"
 #include "settings.hpp"
+#include "tls_key.hpp"
 
 #include <libpq-fe.h>
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -201,54 +200,20 @@ inline libpq_failure classify(std::string_view message)
     return libpq_failure::other;
 }
 
-inline std::string openssl_error()
+/// Reads an unencrypted private key in any format tls_key.hpp knows (the services' PKCS#8 DER,
+/// or PEM); throws std::runtime_error with the reason, never with key material.
+inline ossl::pkey read_client_key(const std::string& path, bool& was_pkcs8_der)
 {
-    const unsigned long code = ERR_get_error();
-    ERR_clear_error();
-    if (code == 0)
-        return "no detail from OpenSSL";
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    return buf;
-}
-
-struct pkey_free {
-    void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
-};
-struct bio_free {
-    void operator()(BIO* b) const noexcept { BIO_free(b); }
-};
-struct p8_free {
-    void operator()(PKCS8_PRIV_KEY_INFO* p) const noexcept { PKCS8_PRIV_KEY_INFO_free(p); }
-};
-
-/// Reads an unencrypted private key: PKCS#8 DER as the services want it, or PEM.
-inline std::unique_ptr<EVP_PKEY, pkey_free> read_private_key(const std::string& path, bool& was_der)
-{
-    std::unique_ptr<BIO, bio_free> in(BIO_new_file(path.c_str(), "rb"));
-    if (!in)
-        throw std::runtime_error("cannot read the client key " + path + ": " + std::strerror(errno));
-    char head[11] = {};
-    const int got = BIO_read(in.get(), head, 10);
-    was_der = !(got == 10 && std::string_view(head, 10) == "-----BEGIN");
-    if (BIO_reset(in.get()) != 0)
-        throw std::runtime_error("cannot read the client key " + path + ": " + openssl_error());
-    std::unique_ptr<EVP_PKEY, pkey_free> key;
-    if (was_der) {
-        std::unique_ptr<PKCS8_PRIV_KEY_INFO, p8_free> p8(d2i_PKCS8_PRIV_KEY_INFO_bio(in.get(), nullptr));
-        if (!p8) {
-            throw std::runtime_error("the client key " + path
-                                     + " is not an unencrypted PKCS#8 DER key: " + openssl_error());
-        }
-        key.reset(EVP_PKCS82PKEY(p8.get()));
-    } else {
-        // A pass phrase callback that declines keeps OpenSSL from prompting on the terminal.
-        key.reset(PEM_read_bio_PrivateKey(
-            in.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
-    }
-    if (!key)
-        throw std::runtime_error("cannot load the client key " + path + ": " + openssl_error());
-    return key;
+    std::string error;
+    std::optional<std::string> bytes = read_file(path, error);
+    if (!bytes)
+        throw std::runtime_error("cannot read the client key " + path + ": " + error);
+    was_pkcs8_der = detect_key_format(*bytes).format == key_format::pkcs8_der;
+    loaded_key loaded = load_private_key(*bytes);
+    OPENSSL_cleanse(bytes->data(), bytes->size());
+    if (!loaded.key)
+        throw std::runtime_error("cannot load the client key " + path + ": " + loaded.error);
+    return std::move(loaded.key);
 }
 
 } // namespace impl
@@ -262,7 +227,7 @@ public:
     /// reason, never with key material. Nothing is left behind on failure.
     explicit private_pem_key(const std::string& source) : source_(source)
     {
-        auto key = impl::read_private_key(source, from_der_);
+        const auto key = impl::read_client_key(source, from_der_);
 
         const char* tmp = std::getenv("TMPDIR");
         std::string dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/pgstore-key.XXXXXX";
@@ -276,14 +241,17 @@ public:
             if (fd < 0)
                 throw std::runtime_error("cannot write the PEM copy of the client key: "
                                          + std::string(std::strerror(errno)));
-            std::unique_ptr<BIO, impl::bio_free> out(BIO_new_fd(fd, BIO_CLOSE));
+            const impl::ossl::error_mark mark;
+            impl::ossl::bio out(BIO_new_fd(fd, BIO_CLOSE));
             if (!out) {
                 ::close(fd);
-                throw std::runtime_error("cannot write the PEM copy of the client key: " + impl::openssl_error());
+                throw std::runtime_error("cannot write the PEM copy of the client key: "
+                                         + impl::ossl::last_reason("out of memory"));
             }
             if (PEM_write_bio_PrivateKey(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1
                 || BIO_flush(out.get()) != 1)
-                throw std::runtime_error("cannot write the PEM copy of the client key: " + impl::openssl_error());
+                throw std::runtime_error("cannot write the PEM copy of the client key: "
+                                         + impl::ossl::last_reason("write failed"));
         } catch (...) {
             remove();
             throw;

@@ -10,6 +10,7 @@
 #include "config.hpp"
 #include "location.hpp"
 #include "diagnostic.hpp"
+#include "display.hpp"
 #include "rules.hpp"
 #include "secret.hpp"
 #include "settings.hpp"

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "diagnostic.hpp"
+#include "settings.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -132,7 +133,13 @@ struct cluster_shape {
     std::uint32_t reserved = 0;             ///< reserved_connections (PostgreSQL 16 and later)
     std::optional<std::uint32_t> db_cores;  ///< CPU cores of the whole database cluster, if known
     location where{"cluster", 0, 0};        ///< where findings point, e.g. the pool size's line
+    /// CockroachDB is sized by its cores, not by max_connections: the slot fields are unused.
+    database_vendor vendor = database_vendor::postgres;
 };
+
+/// CockroachDB's guidance: about 4 connections per database core, counted across the whole
+/// cluster and summed over every service's pools.
+inline constexpr std::uint32_t cockroach_connections_per_core = 4;
 
 /// The numbers of a capacity check and what is wrong with them.
 struct cluster_plan {
@@ -146,17 +153,25 @@ struct cluster_plan {
     double usage = 0;                   ///< total / available (infinity with no slot available)
     std::uint64_t service_cores = 0;    ///< nodes × cores
     std::optional<std::uint32_t> db_cores;
+    database_vendor vendor = database_vendor::postgres;
+    /// CockroachDB: 4 connections per database core, when the cores are known.
+    std::optional<std::uint64_t> cockroach_budget;
     diagnostics findings;               ///< cluster-over-capacity, cluster-near-capacity, ...
 
-    /// True when the nodes may open more connections than the server accepts.
-    [[nodiscard]] bool over_capacity() const noexcept { return total > available; }
+    /// True when the nodes may open more connections than a PostgreSQL server accepts.
+    /// CockroachDB has no such hard limit; its budget is guidance (a warning).
+    [[nodiscard]] bool over_capacity() const noexcept
+    {
+        return vendor == database_vendor::postgres && total > available;
+    }
 };
 
 /// Usage above this share of the server's slots leaves too little for anything else.
 inline constexpr double near_capacity_share = 0.8;
 
-/// Checks that every node's pools fit into the server's connection slots, and the documented rule
-/// of thumb that the database cluster has about the cores and memory of the service cluster.
+/// Checks that every node's pools fit into the server's connection slots (for CockroachDB: into
+/// 4 connections per database core), and the documented rule of thumb that the database cluster
+/// has about the cores and memory of the service cluster.
 /// Both pools count against the one server because read-only work falls back to the primary hosts
 /// when the read-only host is down.
 [[nodiscard]] inline cluster_plan plan_cluster(const cluster_shape& shape)
@@ -174,6 +189,9 @@ inline constexpr double near_capacity_share = 0.8;
                                : static_cast<double>(p.total) / static_cast<double>(p.available);
     p.service_cores = std::uint64_t{p.nodes} * std::max(1u, shape.cores);
     p.db_cores = shape.db_cores;
+    p.vendor = shape.vendor;
+    if (p.vendor == database_vendor::cockroachdb && p.db_cores)
+        p.cockroach_budget = std::uint64_t{*p.db_cores} * cockroach_connections_per_core;
 
     auto add = [&](std::string rule, severity level, std::string message, std::string hint) {
         p.findings.push_back({level, std::move(rule), "store.postgres.connections", shape.where,
@@ -194,7 +212,27 @@ inline constexpr double near_capacity_share = 0.8;
             "set store.postgres.connections to " + std::to_string(recommended));
     }
 
-    if (p.over_capacity()) {
+    if (p.vendor == database_vendor::cockroachdb) {
+        const std::string whole = " across the whole cluster, shared with every other service that uses it";
+        if (!p.cockroach_budget) {
+            add("cockroach-sizing", severity::note,
+                "CockroachDB recommends about 4 connections per database core" + whole + "; the nodes open "
+                    + std::to_string(p.total),
+                "pass --db-cores to check the pools against it");
+        } else if (p.total > *p.cockroach_budget) {
+            const std::uint64_t fits = p.nodes == 0 ? 0 : *p.cockroach_budget / p.nodes;
+            std::string hint = fits > p.readonly_pool
+                ? "lower store.postgres.connections to " + std::to_string(fits - p.readonly_pool) + " or less, or "
+                : std::string();
+            hint += "give CockroachDB " + std::to_string((p.total + cockroach_connections_per_core - 1)
+                                                         / cockroach_connections_per_core)
+                + " cores or more";
+            add("cockroach-pool-size", severity::warning,
+                "expected at most " + std::to_string(*p.cockroach_budget) + " connections (4 x "
+                    + std::to_string(*p.db_cores) + " database cores)" + whole + ", saw " + demand,
+                std::move(hint));
+        }
+    } else if (p.over_capacity()) {
         // The largest pool that fits next to the read-only pool, if any does.
         const std::uint64_t fits = p.nodes == 0 ? 0 : p.available / p.nodes;
         std::string hint = fits > p.readonly_pool

@@ -15,7 +15,7 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 62> all_rules{{
+inline constexpr std::array<rule_info, 64> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
     {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
     {"control-character", severity::error, "a control character in a name or path"},
@@ -70,6 +70,8 @@ inline constexpr std::array<rule_info, 62> all_rules{{
     {"cluster-near-capacity", severity::warning, "the nodes' pools take over 80% of the server's connections"},
     {"cluster-sizing", severity::note, "the database cluster should match the service cluster's cores and memory"},
     {"cluster-cores-mismatch", severity::warning, "database cores far from the service cluster's total"},
+    {"cockroach-pool-size", severity::warning, "the nodes' pools exceed CockroachDB's 4 connections per core"},
+    {"cockroach-sizing", severity::note, "CockroachDB sizes connections by its cores, which were not given"},
     {"search-path", severity::error, "a database user whose search_path does not start with the schema"},
     {"schema-missing", severity::error, "the configured schema does not exist in the database"},
     {"schema-privilege", severity::error, "a user with too few or too many privileges on the schema"},

@@ -3,6 +3,8 @@
 // Quoting names and values for SQL text and for psql, so that no name or value can end the
 // statement it sits in, whatever bytes it holds.
 
+#include "display.hpp"
+
 #include <array>
 #include <cstddef>
 #include <string>
@@ -326,19 +328,7 @@ inline std::string psql_single_quote(std::string_view text)
 /// it can neither end a line nor drive a terminal.
 [[nodiscard]] inline std::string display_identifier(std::string_view name)
 {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (char c : quote_identifier(name)) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 0xF];
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return escape_controls(quote_identifier(name));
 }
 
 } // namespace pgstore

@@ -180,9 +180,9 @@ private:
             f.at = *origin;
 
         const std::string named = "the " + f.what + " " + echo(path);
-        const std::string fix_path = "correct `" + f.key
-                                     + "`; a relative path is resolved against the service's "
-                                       "working directory";
+        std::string fix_path = "correct `" + f.key + '`';
+        if (path.front() != '/')
+            fix_path += "; a relative path is resolved against the service's working directory";
         if (::stat(path.c_str(), &f.info) != 0) {
             const int error = errno;
             if (error == ENOENT || error == ENOTDIR)

@@ -4,6 +4,7 @@
 // to turn it into the unencrypted PKCS#8 DER the services' PostgreSQL driver reads.
 // Needs libcrypto (OpenSSL 3); not included by pgstore.hpp.
 
+#include "display.hpp"
 #include "impl/openssl.hpp"
 #include "secret.hpp"
 
@@ -323,7 +324,7 @@ struct loaded_key {
     for (char c : path) {
         const auto u = static_cast<unsigned char>(c);
         plain = plain && safe.find(c) != std::string_view::npos;
-        control = control || u < 0x20 || u == 0x7F;
+        control = control || is_control_byte(u);
     }
     if (plain)
         return std::string(path);
@@ -333,14 +334,12 @@ struct loaded_key {
             out += c == '\'' ? std::string("'\\''") : std::string(1, c);
         return out + "'";
     }
-    static constexpr char hex[] = "0123456789abcdef";
+    // $'...' reads \xNN as one byte, so this escapes bytes, not characters.
     std::string out = "$'";
     for (char c : path) {
         const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 0xF];
+        if (is_control_byte(u)) {
+            append_hex_escape(out, u);
         } else {
             if (c == '\'' || c == '\\')
                 out += '\\';

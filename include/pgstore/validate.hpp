@@ -2,6 +2,7 @@
 
 #include "config.hpp"
 #include "diagnostic.hpp"
+#include "display.hpp"
 #include "hikari.hpp"
 #include "host.hpp"
 #include "pool.hpp"
@@ -86,23 +87,12 @@ inline std::string printable(std::string_view text, std::size_t limit)
         withheld = true;
     }
     std::string out;
-    for (std::size_t i = 0; i < shown.size(); ++i) {
+    for (std::size_t i = 0; i < shown.size();) {
         if (i >= limit && (static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80) {
             out += "...";
             break;
         }
-        const auto u = static_cast<unsigned char>(shown[i]);
-        const bool c1 = u == 0xC2 && i + 1 < shown.size() && static_cast<unsigned char>(shown[i + 1]) >= 0x80
-                        && static_cast<unsigned char>(shown[i + 1]) <= 0x9F;
-        if (u < 0x20 || u == 0x7F || c1) {
-            static constexpr char hex[] = "0123456789abcdef";
-            const unsigned v = c1 ? static_cast<unsigned char>(shown[++i]) : u;
-            out += "\\x";
-            out += hex[v >> 4];
-            out += hex[v & 0xF];
-        } else {
-            out += shown[i];
-        }
+        i = append_displayed(out, shown, i);
     }
     if (withheld)
         out += "<redacted>";

@@ -152,13 +152,88 @@ using diagnostics = std::vector<diagnostic>;
 /// Orders findings by source, line and column, keeping the order of findings at one place.
 inline void sort_by_location(diagnostics& all)
 {
-    std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) {
-        if (a.where.source != b.where.source)
-            return a.where.source < b.where.source;
-        if (a.where.line != b.where.line)
-            return a.where.line < b.where.line;
-        return a.where.column < b.where.column;
+    // Sorting indices, not diagnostics: a stable sort of the large diagnostic type costs every
+    // translation unit that validates a good deal of generated code.
+    std::vector<std::size_t> order(all.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&all](std::size_t x, std::size_t y) {
+        const location& a = all[x].where;
+        const location& b = all[y].where;
+        if (a.source != b.source)
+            return a.source < b.source;
+        if (a.line != b.line)
+            return a.line < b.line;
+        return a.column < b.column;
     });
+    diagnostics sorted;
+    sorted.reserve(all.size());
+    for (const std::size_t i : order)
+        sorted.push_back(std::move(all[i]));
+    all = std::move(sorted);
+}
+
+} // namespace pgstore
+// ---- pgstore/display.hpp ----
+
+// Text from files, servers and users, shown in a message: control characters become \xNN, so
+// one message stays on one line of a terminal or a CI log and cannot drive the terminal.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace pgstore {
+
+/// True for the bytes shown as \xNN: the C0 controls and DEL.
+[[nodiscard]] constexpr bool is_control_byte(unsigned char byte) noexcept
+{
+    return byte < 0x20 || byte == 0x7F;
+}
+
+/// Appends `\xNN` (lower-case hex) for `byte`.
+inline void append_hex_escape(std::string& out, unsigned char byte)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    out += "\\x";
+    out += hex[byte >> 4];
+    out += hex[byte & 0xF];
+}
+
+/// The length of the C1 control (U+0080 to U+009F, two bytes in UTF-8) at `text[i]`, or 0.
+/// Terminals act on C1 controls as they do on C0 ones.
+[[nodiscard]] constexpr std::size_t c1_control_at(std::string_view text, std::size_t i) noexcept
+{
+    return i + 1 < text.size() && static_cast<unsigned char>(text[i]) == 0xC2 &&
+                   static_cast<unsigned char>(text[i + 1]) >= 0x80 && static_cast<unsigned char>(text[i + 1]) <= 0x9F
+               ? 2
+               : 0;
+}
+
+/// Appends one character of `text` at `i` for display and returns where the next one starts:
+/// a C0, DEL or C1 control as \xNN (C1 by its code point), anything else as it is.
+inline std::size_t append_displayed(std::string& out, std::string_view text, std::size_t i)
+{
+    if (c1_control_at(text, i) != 0) {
+        append_hex_escape(out, static_cast<unsigned char>(text[i + 1]));
+        return i + 2;
+    }
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (is_control_byte(byte))
+        append_hex_escape(out, byte);
+    else
+        out += text[i];
+    return i + 1;
+}
+
+/// `text` with every control character shown as \xNN.
+[[nodiscard]] inline std::string escape_controls(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();)
+        i = append_displayed(out, text, i);
+    return out;
 }
 
 } // namespace pgstore
@@ -177,7 +252,7 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 62> all_rules{{
+inline constexpr std::array<rule_info, 64> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
     {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
     {"control-character", severity::error, "a control character in a name or path"},
@@ -232,6 +307,8 @@ inline constexpr std::array<rule_info, 62> all_rules{{
     {"cluster-near-capacity", severity::warning, "the nodes' pools take over 80% of the server's connections"},
     {"cluster-sizing", severity::note, "the database cluster should match the service cluster's cores and memory"},
     {"cluster-cores-mismatch", severity::warning, "database cores far from the service cluster's total"},
+    {"cockroach-pool-size", severity::warning, "the nodes' pools exceed CockroachDB's 4 connections per core"},
+    {"cockroach-sizing", severity::note, "CockroachDB sizes connections by its cores, which were not given"},
     {"search-path", severity::error, "a database user whose search_path does not start with the schema"},
     {"schema-missing", severity::error, "the configured schema does not exist in the database"},
     {"schema-privilege", severity::error, "a user with too few or too many privileges on the schema"},
@@ -1417,7 +1494,13 @@ struct cluster_shape {
     std::uint32_t reserved = 0;             ///< reserved_connections (PostgreSQL 16 and later)
     std::optional<std::uint32_t> db_cores;  ///< CPU cores of the whole database cluster, if known
     location where{"cluster", 0, 0};        ///< where findings point, e.g. the pool size's line
+    /// CockroachDB is sized by its cores, not by max_connections: the slot fields are unused.
+    database_vendor vendor = database_vendor::postgres;
 };
+
+/// CockroachDB's guidance: about 4 connections per database core, counted across the whole
+/// cluster and summed over every service's pools.
+inline constexpr std::uint32_t cockroach_connections_per_core = 4;
 
 /// The numbers of a capacity check and what is wrong with them.
 struct cluster_plan {
@@ -1431,17 +1514,25 @@ struct cluster_plan {
     double usage = 0;                   ///< total / available (infinity with no slot available)
     std::uint64_t service_cores = 0;    ///< nodes × cores
     std::optional<std::uint32_t> db_cores;
+    database_vendor vendor = database_vendor::postgres;
+    /// CockroachDB: 4 connections per database core, when the cores are known.
+    std::optional<std::uint64_t> cockroach_budget;
     diagnostics findings;               ///< cluster-over-capacity, cluster-near-capacity, ...
 
-    /// True when the nodes may open more connections than the server accepts.
-    [[nodiscard]] bool over_capacity() const noexcept { return total > available; }
+    /// True when the nodes may open more connections than a PostgreSQL server accepts.
+    /// CockroachDB has no such hard limit; its budget is guidance (a warning).
+    [[nodiscard]] bool over_capacity() const noexcept
+    {
+        return vendor == database_vendor::postgres && total > available;
+    }
 };
 
 /// Usage above this share of the server's slots leaves too little for anything else.
 inline constexpr double near_capacity_share = 0.8;
 
-/// Checks that every node's pools fit into the server's connection slots, and the documented rule
-/// of thumb that the database cluster has about the cores and memory of the service cluster.
+/// Checks that every node's pools fit into the server's connection slots (for CockroachDB: into
+/// 4 connections per database core), and the documented rule of thumb that the database cluster
+/// has about the cores and memory of the service cluster.
 /// Both pools count against the one server because read-only work falls back to the primary hosts
 /// when the read-only host is down.
 [[nodiscard]] inline cluster_plan plan_cluster(const cluster_shape& shape)
@@ -1459,6 +1550,9 @@ inline constexpr double near_capacity_share = 0.8;
                                : static_cast<double>(p.total) / static_cast<double>(p.available);
     p.service_cores = std::uint64_t{p.nodes} * std::max(1u, shape.cores);
     p.db_cores = shape.db_cores;
+    p.vendor = shape.vendor;
+    if (p.vendor == database_vendor::cockroachdb && p.db_cores)
+        p.cockroach_budget = std::uint64_t{*p.db_cores} * cockroach_connections_per_core;
 
     auto add = [&](std::string rule, severity level, std::string message, std::string hint) {
         p.findings.push_back({level, std::move(rule), "store.postgres.connections", shape.where,
@@ -1479,7 +1573,27 @@ inline constexpr double near_capacity_share = 0.8;
             "set store.postgres.connections to " + std::to_string(recommended));
     }
 
-    if (p.over_capacity()) {
+    if (p.vendor == database_vendor::cockroachdb) {
+        const std::string whole = " across the whole cluster, shared with every other service that uses it";
+        if (!p.cockroach_budget) {
+            add("cockroach-sizing", severity::note,
+                "CockroachDB recommends about 4 connections per database core" + whole + "; the nodes open "
+                    + std::to_string(p.total),
+                "pass --db-cores to check the pools against it");
+        } else if (p.total > *p.cockroach_budget) {
+            const std::uint64_t fits = p.nodes == 0 ? 0 : *p.cockroach_budget / p.nodes;
+            std::string hint = fits > p.readonly_pool
+                ? "lower store.postgres.connections to " + std::to_string(fits - p.readonly_pool) + " or less, or "
+                : std::string();
+            hint += "give CockroachDB " + std::to_string((p.total + cockroach_connections_per_core - 1)
+                                                         / cockroach_connections_per_core)
+                + " cores or more";
+            add("cockroach-pool-size", severity::warning,
+                "expected at most " + std::to_string(*p.cockroach_budget) + " connections (4 x "
+                    + std::to_string(*p.db_cores) + " database cores)" + whole + ", saw " + demand,
+                std::move(hint));
+        }
+    } else if (p.over_capacity()) {
         // The largest pool that fits next to the read-only pool, if any does.
         const std::uint64_t fits = p.nodes == 0 ? 0 : p.available / p.nodes;
         std::string hint = fits > p.readonly_pool
@@ -1643,23 +1757,12 @@ inline std::string printable(std::string_view text, std::size_t limit)
         withheld = true;
     }
     std::string out;
-    for (std::size_t i = 0; i < shown.size(); ++i) {
+    for (std::size_t i = 0; i < shown.size();) {
         if (i >= limit && (static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80) {
             out += "...";
             break;
         }
-        const auto u = static_cast<unsigned char>(shown[i]);
-        const bool c1 = u == 0xC2 && i + 1 < shown.size() && static_cast<unsigned char>(shown[i + 1]) >= 0x80
-                        && static_cast<unsigned char>(shown[i + 1]) <= 0x9F;
-        if (u < 0x20 || u == 0x7F || c1) {
-            static constexpr char hex[] = "0123456789abcdef";
-            const unsigned v = c1 ? static_cast<unsigned char>(shown[++i]) : u;
-            out += "\\x";
-            out += hex[v >> 4];
-            out += hex[v & 0xF];
-        } else {
-            out += shown[i];
-        }
+        i = append_displayed(out, shown, i);
     }
     if (withheld)
         out += "<redacted>";
@@ -2383,24 +2486,6 @@ struct effective_setting {
 
 namespace impl {
 
-/// A value for display: control characters escaped so that one setting stays on one line.
-inline std::string printable(std::string_view value)
-{
-    std::string out;
-    for (char c : value) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 0xF];
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 template <class T>
 std::optional<std::string> value_text(const setting<T>& s, const T& v)
 {
@@ -2415,14 +2500,14 @@ std::optional<std::string> value_text(const setting<T>& s, const T& v)
     } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
         std::string joined;
         for (const auto& host : v)
-            joined += (joined.empty() ? "" : ",") + printable(host);
+            joined += (joined.empty() ? "" : ",") + escape_controls(host);
         return joined;
     } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
         if (!v)
             return std::nullopt;
-        return printable(*v);
+        return escape_controls(*v);
     } else {
-        return printable(v);
+        return escape_controls(v);
     }
 }
 
@@ -3787,19 +3872,7 @@ inline std::string psql_single_quote(std::string_view text)
 /// it can neither end a line nor drive a terminal.
 [[nodiscard]] inline std::string display_identifier(std::string_view name)
 {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (char c : quote_identifier(name)) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 0xF];
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return escape_controls(quote_identifier(name));
 }
 
 } // namespace pgstore
@@ -4474,7 +4547,7 @@ public:
                 return;
             const bool for_user = yes(rows.front()[1]);
             const bool for_database = yes(rows.front()[2]);
-            saw = '`' + display_text(value) + "`, set for " +
+            saw = '`' + escape_controls(value) + "`, set for " +
                   (for_user && for_database ? "the user in this database"
                    : for_user               ? "the user"
                                             : "the database");
@@ -4532,23 +4605,6 @@ public:
                     " on new " + what + ", saw also " + privilege_list(extra),
                 "run as a superuser or " + owner + ": " + fix);
         }
-    }
-
-    static std::string display_text(std::string_view text)
-    {
-        static constexpr char hex[] = "0123456789abcdef";
-        std::string out;
-        for (char c : text) {
-            const auto u = static_cast<unsigned char>(c);
-            if (u < 0x20 || u == 0x7F) {
-                out += "\\x";
-                out += hex[u >> 4];
-                out += hex[u & 0xF];
-            } else {
-                out += c;
-            }
-        }
-        return out;
     }
 
 private:

@@ -3,6 +3,7 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "load_config.hpp"
 
 #include <pgstore/audit.hpp>
 #include <pgstore/libpq.hpp>
@@ -103,21 +104,14 @@ int run_audit(const arguments& args)
     else if (!role.empty())
         return fail("--role takes su, rw or ro, not '" + role + "'");
 
-    std::string error;
-    const auto properties = load_properties(file, error);
-    if (!properties) {
-        std::cerr << file << ": error: cannot read the file: " << error << '\n';
-        return usage;
-    }
-    const validation_result valid = validate(*properties);
-    if (!valid.ok()) {
-        for (const auto& d : valid.findings)
-            std::cerr << d.to_string();
-        std::cerr << "pgstore audit: " << file << " has errors; fix them first (pgstore check " << file << ")\n";
-        return findings;
-    }
+    int status = clean;
+    const auto loaded = load_valid("audit", file, status);
+    if (!loaded)
+        return status;
+    const validation_result& valid = *loaded;
     const store_config& config = valid.config;
 
+    std::string error;
     auto target =
         make_audit_target(config.database, config.schema, config.username, wanted_layout, wanted_role, owner, error);
     if (!target)

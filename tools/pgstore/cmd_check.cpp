@@ -83,28 +83,16 @@ int run_check(const arguments& args)
     if (o.files.empty()) {
         return usage_error("check", "no file given");
     }
-    if (o.format != "text" && o.format != "json" && o.format != "sarif") {
-        std::cerr << "pgstore check: --format takes text, json or sarif, not '" << o.format << "'\n";
-        return usage;
-    }
-    if (o.deployment != "standard" && o.deployment != "production") {
-        std::cerr << "pgstore check: --profile takes standard or production, not '" << o.deployment << "'\n";
-        return usage;
-    }
-    if (vm.count("infra-limit") != 0 && o.infra_limit == 0) {
-        std::cerr << "pgstore check: --infra-limit takes a number of seconds above 0\n";
-        return usage;
-    }
-
-    if (o.print_effective && o.format != "text") {
-        std::cerr << "pgstore check: --print-effective prints text; leave out --format " << o.format << '\n';
-        return usage;
-    }
-
-    if (o.expiry_warning_days < 0) {
-        std::cerr << "pgstore check: --expiry-warning-days takes a number of days, 0 or more\n";
-        return usage;
-    }
+    if (const auto stop = expect_one_of("check", "--format", o.format, {"text", "json", "sarif"}))
+        return *stop;
+    if (const auto stop = expect_one_of("check", "--profile", o.deployment, {"standard", "production"}))
+        return *stop;
+    if (vm.count("infra-limit") != 0 && o.infra_limit == 0)
+        return usage_error("check", "--infra-limit takes a number of seconds above 0");
+    if (o.print_effective && o.format != "text")
+        return usage_error("check", "--print-effective prints text; leave out --format " + o.format);
+    if (o.expiry_warning_days < 0)
+        return usage_error("check", "--expiry-warning-days takes a number of days, 0 or more");
 
     validation_options options;
     options.cores = o.cores;

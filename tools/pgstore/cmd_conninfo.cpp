@@ -44,20 +44,17 @@ int run_conninfo(const arguments& args)
     if (file.empty()) {
         return usage_error("conninfo", "no file given");
     }
-    conninfo_format f = conninfo_format::libpq;
-    if (format == "uri")
-        f = conninfo_format::uri;
-    else if (format == "jdbc")
-        f = conninfo_format::jdbc;
-    else if (format != "libpq") {
-        std::cerr << "pgstore conninfo: --format takes libpq, uri or jdbc, not '" << format << "'\n";
-        return usage;
-    }
+    if (const auto stop = expect_one_of("conninfo", "--format", format, {"libpq", "uri", "jdbc"}))
+        return *stop;
+    const conninfo_format f = format == "uri"    ? conninfo_format::uri
+                              : format == "jdbc" ? conninfo_format::jdbc
+                                                 : conninfo_format::libpq;
 
     int status = clean;
-    const auto config = load_valid_config("conninfo", file, status);
-    if (!config)
+    const auto valid = load_valid("conninfo", file, status);
+    if (!valid)
         return status;
+    const store_config* config = &valid->config;
     if (options.readonly && !config->readonly_host) {
         std::cerr << "pgstore conninfo: note: store.postgres.host.readonly is not set, so read-only "
                      "work goes to the write hosts\n";

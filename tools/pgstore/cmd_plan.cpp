@@ -1,7 +1,8 @@
-// pgstore plan: do the service nodes' pools fit into the PostgreSQL server's connection slots?
+// pgstore plan: do the service nodes' pools fit into the database's connection slots (PostgreSQL) or core budget (CockroachDB)?
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "load_config.hpp"
 #include "report.hpp"
 
 #include <pgstore/pgstore.hpp>
@@ -31,6 +32,7 @@ struct plan_options {
     std::int64_t readonly_pool = 0;
     std::int64_t pool = 0;
     std::int64_t db_cores = 0;
+    std::string vendor;
     std::vector<std::string> files;
 };
 
@@ -39,8 +41,9 @@ po::options_description describe(plan_options& o)
     po::options_description d(
         "pgstore plan --nodes N --cores C [OPTIONS] [FILE]\n\n"
         "Checks that N service nodes' connection pools fit into the PostgreSQL server's\n"
-        "max_connections, and compares the database cluster's cores with the service cluster's.\n"
-        "With FILE, the pool size and whether there is a read-only host come from that file.\n"
+        "max_connections (CockroachDB: into 4 connections per database core), and compares the\n"
+        "database cluster's cores with the service cluster's. With FILE, the pool size, whether\n"
+        "there is a read-only host and the database product come from that file.\n"
         "Exit status: 0 fits, 1 over capacity (or FILE has errors), 2 usage error or unreadable file."
         "\n\noptions");
     d.add_options()
@@ -57,7 +60,9 @@ po::options_description describe(plan_options& o)
          "a node's pool size (default: FILE's store.postgres.connections, else 3 per core)")
         ("readonly-pool", po::value(&o.readonly_pool)->value_name("P"),
          "a node's read-only pool (default: the pool size when FILE sets host.readonly, else 0)")
-        ("db-cores", po::value(&o.db_cores)->value_name("D"), "CPU cores of the whole database cluster");
+        ("db-cores", po::value(&o.db_cores)->value_name("D"), "CPU cores of the whole database cluster")
+        ("vendor", po::value(&o.vendor)->value_name("postgres|cockroachdb"),
+         "the database product (default: FILE's store.database.vendor, else postgres)");
     return d;
 }
 
@@ -92,11 +97,17 @@ void print_plan(std::ostream& out, const cluster_plan& p, const cluster_shape& s
     row("pool per node", std::to_string(p.pool), pool_from);
     row("read-only pool per node", std::to_string(p.readonly_pool), readonly_from);
     row("total connections", std::to_string(p.total), nodes + " nodes x " + std::to_string(p.per_node));
-    row("server slots available", std::to_string(p.available),
-        "max_connections " + std::to_string(s.max_connections) + " - " + std::to_string(s.superuser_reserved)
-            + " superuser reserved - " + std::to_string(s.reserved) + " reserved");
-    row("headroom", std::to_string(p.headroom),
-        p.available == 0 ? std::string("no slot available") : percent(p.usage) + " of the slots used");
+    if (p.vendor == database_vendor::cockroachdb) {
+        row("CockroachDB budget", p.cockroach_budget ? std::to_string(*p.cockroach_budget) : std::string("?"),
+            p.cockroach_budget ? "4 x " + std::to_string(*p.db_cores) + " database cores, for every service"
+                               : std::string("pass --db-cores: 4 connections per database core"));
+    } else {
+        row("server slots available", std::to_string(p.available),
+            "max_connections " + std::to_string(s.max_connections) + " - " + std::to_string(s.superuser_reserved)
+                + " superuser reserved - " + std::to_string(s.reserved) + " reserved");
+        row("headroom", std::to_string(p.headroom),
+            p.available == 0 ? std::string("no slot available") : percent(p.usage) + " of the slots used");
+    }
     row("service cores", std::to_string(p.service_cores), nodes + " nodes x " + std::to_string(s.cores));
     row("database cores", p.db_cores ? std::to_string(*p.db_cores) : std::string("?"),
         p.db_cores ? std::string() : std::string("pass --db-cores to compare"));
@@ -121,12 +132,14 @@ int run_plan(const arguments& args)
             return usage_error("plan", "--" + std::string(required) + " is required");
     }
     if (o.files.size() > 1) {
-        std::cerr << "pgstore plan: expected at most one FILE, saw " << o.files.size() << '\n';
-        return usage;
+        return usage_error("plan", "expected at most one FILE, saw " + std::to_string(o.files.size()));
     }
     if (!o.files.empty() && vm.count("pool") != 0) {
-        std::cerr << "pgstore plan: give --pool or FILE, not both\n";
-        return usage;
+        return usage_error("plan", "give --pool or FILE, not both");
+    }
+    if (!o.vendor.empty()) {
+        if (const auto stop = expect_one_of("plan", "--vendor", o.vendor, {"postgres", "cockroachdb"}))
+            return *stop;
     }
 
     constexpr std::int64_t most = std::numeric_limits<std::int32_t>::max();
@@ -163,21 +176,15 @@ int run_plan(const arguments& args)
 
     if (!o.files.empty()) {
         const std::string& path = o.files.front();
-        std::string error;
-        const auto file = load_properties(path, error);
-        if (!file) {
-            std::cerr << path << ": error: cannot read the file: " << error << '\n';
-            return usage;
-        }
         validation_options vo;
         vo.cores = shape.cores;
-        const validation_result result = validate(*file, vo);
-        if (!result.ok()) {
-            write_text(std::cerr, {{path, result.findings}});
-            std::cerr << "pgstore plan: " << path << " has errors; fix them first (pgstore check " << path << ")\n";
-            return findings;
-        }
+        int status = clean;
+        const auto valid = load_valid("plan", path, status, vo);
+        if (!valid)
+            return status;
+        const validation_result& result = *valid;
         shape.pool = result.config.connections;
+        shape.vendor = result.config.vendor;
         const auto& origin = result.origin(settings::connections);
         shape.where = origin ? *origin : location{path, 0, 0};
         pool_from = origin ? "store.postgres.connections, " + origin->to_string()
@@ -186,6 +193,18 @@ int run_plan(const arguments& args)
             // An assumption, not documented: the read-only host gets a pool of the same size.
             shape.readonly_pool = result.config.connections;
             readonly_from = "host.readonly is set: assumed as large as the pool";
+        }
+    }
+
+    if (o.vendor == "cockroachdb")
+        shape.vendor = database_vendor::cockroachdb;
+    else if (o.vendor == "postgres")
+        shape.vendor = database_vendor::postgres;
+    if (shape.vendor == database_vendor::cockroachdb) {
+        for (const char* slots : {"max-connections", "reserved", "role-reserved"}) {
+            if (vm.count(slots) != 0)
+                return usage_error("plan", "--" + std::string(slots) + " describes a PostgreSQL server; CockroachDB "
+                                   "is sized by its cores (pass --db-cores)");
         }
     }
 

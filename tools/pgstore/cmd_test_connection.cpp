@@ -154,14 +154,14 @@ int run_test_connection(const arguments& args)
         return usage_error("test-connection", "no file given");
     }
     if (vm.count("timeout") != 0 && !(timeout_seconds > 0 && timeout_seconds <= 3600)) {
-        std::cerr << "pgstore test-connection: --timeout takes seconds above 0 and up to 3600\n";
-        return usage;
+        return usage_error("test-connection", "--timeout takes seconds above 0 and up to 3600");
     }
 
     int status = clean;
-    const auto config = load_valid_config("test-connection", file, status);
-    if (!config)
+    const auto valid = load_valid("test-connection", file, status);
+    if (!valid)
         return status;
+    const store_config* config = &valid->config;
 
     failover_options options = failover_options_for(*config, readonly ? work::read_only : work::read_write);
     if (vm.count("timeout") != 0)

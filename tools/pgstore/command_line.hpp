@@ -7,8 +7,10 @@
 
 #include <boost/program_options.hpp>
 
+#include <initializer_list>
 #include <iostream>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace pgstore::cli {
@@ -18,6 +20,21 @@ inline int usage_error(std::string_view command, std::string_view message)
 {
     std::cerr << "pgstore " << command << ": " << message << "\n(see 'pgstore " << command << " --help')\n";
     return usage;
+}
+
+/// When `value` of `option` is none of `choices`: prints a usage error and returns its exit code.
+inline std::optional<int> expect_one_of(std::string_view command, std::string_view option, const std::string& value,
+                                        std::initializer_list<std::string_view> choices)
+{
+    std::string list;
+    std::size_t i = 0;
+    for (const auto choice : choices) {
+        if (value == choice)
+            return std::nullopt;
+        list += std::string(i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(choice);
+        ++i;
+    }
+    return usage_error(command, std::string(option) + " takes " + list + ", not '" + value + "'");
 }
 
 /// Parses `args` against `all` (the options shown by --help are `visible`). Returns the exit

@@ -1,7 +1,7 @@
 #pragma once
 
-// Shared by the subcommands that act on one configuration (conninfo, test-connection): read
-// and validate the file, and refuse it with its diagnostics when it has errors.
+// Shared by the subcommands that act on one configuration (conninfo, test-connection, plan,
+// audit): read and validate the file, and refuse it with its diagnostics when it has errors.
 
 #include "commands.hpp"
 #include "report.hpp"
@@ -15,10 +15,10 @@
 
 namespace pgstore::cli {
 
-/// The validated config of `path`, or nullopt after printing why not to stderr; `status` is
-/// then `usage` for an unreadable file and `findings` for a file with errors.
-inline std::optional<store_config> load_valid_config(std::string_view command, const std::string& path,
-                                                     int& status)
+/// The validation of `path` when it has no errors, or nullopt after printing why not to stderr;
+/// `status` is then `usage` for an unreadable file and `findings` for a file with errors.
+inline std::optional<validation_result> load_valid(std::string_view command, const std::string& path, int& status,
+                                                   const validation_options& options = {})
 {
     std::string error;
     const auto file = load_properties(path, error);
@@ -27,7 +27,7 @@ inline std::optional<store_config> load_valid_config(std::string_view command, c
         status = usage;
         return std::nullopt;
     }
-    validation_result result = validate(*file);
+    validation_result result = validate(*file, options);
     if (!result.ok()) {
         write_text(std::cerr, {{path, result.findings}});
         std::cerr << "pgstore " << command << ": " << path
@@ -36,7 +36,7 @@ inline std::optional<store_config> load_valid_config(std::string_view command, c
         return std::nullopt;
     }
     status = clean;
-    return std::move(result.config);
+    return result;
 }
 
 } // namespace pgstore::cli
