@@ -146,6 +146,46 @@ def main():
     expect("--print-effective" in out and "STORE_* environment variables over FILE" in " ".join(out.split()),
            "check --help says which sources --print-effective shows")
 
+    # `pgstore settings` comes from the descriptors; README's table must be its Markdown form.
+    code, out, _ = run(pg, "settings", "--format", "markdown", cwd=src)
+    expect(code == 0 and out.count("\n") == 20 and "| `store.postgres.connections` |" in out,
+           "settings: a Markdown row per setting")
+    expect(out in (src / "README.md").read_text(),
+           "settings: README.md holds the table of `pgstore settings --format markdown` (paste it there)")
+    code, out, _ = run(pg, "settings", cwd=src)
+    expect(code == 0 and "store.postgres.connection.idletimeout.seconds\n  value:   seconds, 0 to 2147483\n"
+           "  when:    optional\n  default: 600\n" in out, "settings: text form with syntax, presence and default")
+
+    # Names from the command line reach the terminal with their control characters escaped.
+    with tempfile.TemporaryDirectory() as tmp:
+        evil = pathlib.Path(tmp) / "ev\x1b[2J\u009bil.properties"
+        evil.write_text((src / "examples" / "broken.properties").read_text())
+        code, out, err = run(pg, "check", "--cores", "8", str(evil), cwd=src)
+        expect(code == 1 and "ev\\x1b[2J\\x9bil.properties:" in out and "\x1b" not in out + err
+               and "\u009b" not in out + err, "check: a file name's control characters are escaped")
+        code, out, err = run(pg, "plan", "--nodes", "2", "--cores", "2", str(evil), cwd=src)
+        expect("\x1b" not in out + err and "\u009b" not in out + err, "plan: a file name is escaped in its errors")
+        code, out, err = run(pg, "check", "--format", "\x1b[2J", "x", cwd=src)
+        expect(code == 2 and "\x1b" not in err and "--format takes text, json or sarif, not '\\x1b[2J'" in err,
+               "usage errors escape what the user typed")
+        code, out, err = run(pg, "\x1b[2Jcmd", cwd=src)
+        expect(code == 2 and "\x1b" not in err, "an unknown command is escaped")
+
+        c1 = pathlib.Path(tmp) / "c1.properties"
+        c1.write_bytes(b"store.postgres.\x9bx=1\\u12\n")
+        code, out, _ = run(pg, "check", "--format", "json", str(c1), cwd=src)
+        keys = [d["key"] for d in json.loads(out)["files"][0]["diagnostics"]]
+        expect("store.postgres.\\x9bx" in keys and not any("\u009b" in k for k in keys),
+               "json: the key of a malformed escape is shown escaped, as in text")
+
+    for value in ["-3", "0", "100001"]:
+        code, out, err = run(pg, "check", "--cores", value, "examples/wkd.properties", cwd=src)
+        expect(code == 2 and f"expected --cores between 1 and 100000, saw {value}" in err,
+               f"check --cores {value}: a usage error, not a wrapped or silent value")
+    code, out, err = run(pg, "check", "--infra-limit", "-1", "examples/wkd.properties", cwd=src)
+    expect(code == 2 and "--infra-limit takes a number of seconds from 1 to 2147483, saw -1" in err,
+           "check --infra-limit -1: a usage error")
+
     print(f"cli: {len(failures)} failed")
     return 1 if failures else 0
 

@@ -36,6 +36,9 @@ def main():
         "options=-csearch_path=ekm sslmode=verify-full sslcert=/etc/flowcrypt/ekm/client.crt "
         "sslkey=/etc/flowcrypt/ekm/client.pk8 sslrootcert=/etc/flowcrypt/ekm/ca.crt connect_timeout=10 "
         "target_session_attrs=read-write\n"), "libpq form of ekm-cert", out + err)
+    expect(err == "pgstore conninfo: note: libpq reads only PEM keys; point sslkey at a PEM copy of "
+                  "/etc/flowcrypt/ekm/client.pk8 (openssl pkcs8 -inform DER -in KEY -out KEY.pem, mode 0600)\n",
+           "libpq form of ekm-cert: a note that libpq needs a PEM copy of the DER key", err)
     code, out, err = run("--format", "uri", "--readonly", cert)
     expect(code == 0 and out == (
         "postgresql://user_ekm@pg-ro.internal.example.com:5432/db_ekm?options=-csearch_path%3Dekm"
@@ -48,6 +51,7 @@ def main():
         "?user=user_ekm&currentSchema=ekm&sslmode=verify-full&sslcert=%2Fetc%2Fflowcrypt%2Fekm%2Fclient.crt"
         "&sslkey=%2Fetc%2Fflowcrypt%2Fekm%2Fclient.pk8&sslrootcert=%2Fetc%2Fflowcrypt%2Fekm%2Fca.crt"
         "&connectTimeout=10&targetServerType=primary\n"), "JDBC form of ekm-cert", out + err)
+    expect(err == "", "JDBC form of ekm-cert: PgJDBC reads the DER key, no note", err)
 
     code, out, err = run("--format", "jdbc", pw)
     expect(code == 0 and "Kx7-vq2" not in out + err, "no password without --with-password", out + err)

@@ -116,6 +116,8 @@ def main():
         (["--nodes", "2", "--cores", "2", "a.properties", "b.properties"],
          "pgstore plan: expected at most one FILE, saw 2"),
         (["--nodes", "2", "--cores", "2", "missing.properties"], "missing.properties: error: cannot read the file"),
+        (["--nodes", "2", "--cores", "2", "--max-connections", "3"],
+         "pgstore plan: expected --reserved + --role-reserved below --max-connections, saw 3 + 0 >= 3"),
         (["--nodes", "2", "--cores", "2", "--vendor", "oracle"],
          "pgstore plan: --vendor takes postgres or cockroachdb, not 'oracle'"),
         (["--nodes", "2", "--cores", "2", "--vendor", "cockroachdb", "--max-connections", "50"],

@@ -40,6 +40,9 @@ def main():
     rc, out, err = sql("--service", "wkd")
     expect(rc == 0 and "CREATE DATABASE db_wkd" in out and "user_wkd" in out and err == "",
            "the defaults: typical layout, certificates, the service's names", out + err)
+    rc, out, err = sql("--service", "ekm", "--auth", "password", "--password-file", str(work))
+    expect(rc == 2 and out == "" and err.startswith("pgstore sql: cannot read the password file ")
+           and "is a directory" in err, "a folder as the password file: a usage error, not a crash", out + err)
     rc, out, err = sql("--service", "fes", "--layout", "advanced")
     expect(rc == 0 and "FOR ROLE fes_su IN SCHEMA fes" in out, "the advanced layout's names", out + err)
     rc, out, err = sql("--database", "d", "--schema", "s", "--user", "u")
@@ -74,7 +77,8 @@ def main():
     expect(secret not in err, "no password in the error")
 
     rc, out, err = sql("--service", "ekm", "--auth", "password", "--password-file", str(work / "none"))
-    expect(rc == 2 and f"pgstore sql: cannot read {work / 'none'}" in err, "an unreadable password file", err)
+    expect(rc == 2 and f"pgstore sql: cannot read the password file {work / 'none'}: No such file" in err,
+           "an unreadable password file", err)
 
     crlf = work / "crlf"
     crlf.write_bytes(b"first\r\nsecond\r\nthird")

@@ -24,6 +24,10 @@ TEST_CASE("suggest - did you mean")
     CHECK(suggest_key("store.postgres.password", keys) == "store.postgres.auth.password");
     CHECK(suggest_key("store.postgres.connection.maxlifetime", keys)
           == "store.postgres.connection.maxlifetime.seconds");
+    CHECK(suggest_key("store.postgres.user", keys) == "store.postgres.username");
+    CHECK(suggest_key("store.postgres.idle.timeout", keys) == "store.postgres.connection.idletimeout.seconds");
+    CHECK(suggest_key("store.postgres.max_lifetime.ms", keys) == "store.postgres.connection.maxlifetime.seconds");
+    CHECK_FALSE(suggest_key("store.postgres.timeout", keys));  // the connection or the idle timeout?
     CHECK_FALSE(suggest_key("store.kmip.hostname", keys));
     CHECK_FALSE(suggest_key("api.port", keys));
 }

@@ -152,7 +152,11 @@ TEST_CASE("validate - wrong types and ranges")
           == "ekm.properties:10:28: error: `store.postgres.connections` is 0, expected 1 to 1000000 "
              "[out-of-range]\n"
              "  hint: set a value from 1 to 1000000\n");
-    CHECK(only(base + "store.postgres.connections=99999999999\n").find("[invalid-integer]") != std::string::npos);
+    CHECK(only(base + "store.postgres.connections=99999999999\n")
+          == "ekm.properties:10:28: error: expected a whole number from -2147483648 to 2147483647 (a Java int), "
+             "saw `99999999999` [invalid-integer]\n"
+             "  hint: write a smaller number; Java's Integer.parseInt rejects this value and the service fails at "
+             "start-up\n");
     CHECK(check(base + "store.postgres.connections=+12\n").config.connections == 12);
 }
 
@@ -379,6 +383,13 @@ TEST_CASE("validate - control characters and Windows paths")
              "name or path can contain [control-character]\n"
              "  hint: remove it; a backslash starts an escape in .properties files (\\n is a newline), so "
              "write a backslash as \\\\ or use /\n");
+    // The password's line and column point at the value; the value itself is never shown.
+    const std::string nul = only(replace(base, "password=s3cret-Pw", "password=s3cret\\u0000Pw"));
+    CHECK(nul.find(": error: the password holds a NUL character (byte 7 of the value), which PostgreSQL cannot "
+                   "store in a password [control-character]\n"
+                   "  hint: remove it; \\u0000 in a .properties file is a NUL character\n")
+          != std::string::npos);
+    CHECK(nul.find("s3cret") == std::string::npos);
     const auto cert = replace(base, "method=password\nstore.postgres.auth.password=s3cret-Pw\n", "method=cert\n")
                       + "store.postgres.auth.cert=C:\\certs\\client.crt\nstore.postgres.auth.key=C:/certs/client.pk8\n"
                         "store.postgres.auth.ca=/etc/ca.crt\n";

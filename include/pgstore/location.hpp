@@ -1,5 +1,7 @@
 #pragma once
 
+#include "display.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -16,12 +18,13 @@ struct location {
     /// True when the location names a line inside the source.
     [[nodiscard]] bool has_position() const noexcept { return line != 0; }
 
-    /// "file:line:col", or just "file" when there is no position.
+    /// "file:line:col", or just "file" when there is no position; for display, so control
+    /// characters in the file name are shown as \xNN.
     [[nodiscard]] std::string to_string() const
     {
         if (!has_position())
-            return source;
-        return source + ':' + std::to_string(line) + ':' + std::to_string(column);
+            return escape_controls(source);
+        return escape_controls(source) + ':' + std::to_string(line) + ':' + std::to_string(column);
     }
 
     friend bool operator==(const location& a, const location& b) noexcept

@@ -11,6 +11,7 @@
 #include "location.hpp"
 #include "diagnostic.hpp"
 #include "display.hpp"
+#include "redact.hpp"
 #include "rules.hpp"
 #include "secret.hpp"
 #include "settings.hpp"

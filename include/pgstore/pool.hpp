@@ -208,7 +208,7 @@ inline constexpr double near_capacity_share = 0.8;
     if (p.pool > recommended) {
         add("pool-size", severity::warning,
             std::to_string(p.pool) + " connections is more than 3 per CPU core (" + std::to_string(recommended)
-                + " for " + std::to_string(std::max(1u, shape.cores)) + " cores)",
+                + " for " + std::to_string(std::max(1u, shape.cores)) + (shape.cores <= 1 ? " core)" : " cores)"),
             "set store.postgres.connections to " + std::to_string(recommended));
     }
 
@@ -249,19 +249,20 @@ inline constexpr double near_capacity_share = 0.8;
             "or lower store.postgres.connections");
     }
 
+    const std::string product = p.vendor == database_vendor::cockroachdb ? "CockroachDB" : "PostgreSQL";
     const std::string cores = std::to_string(p.service_cores) + " cores (" + n + " nodes x "
         + std::to_string(std::max(1u, shape.cores)) + ")";
     if (!p.db_cores) {
         add("cluster-sizing", severity::note,
             "the database cluster should have about the same total cores and memory as the service "
             "cluster, which has " + cores,
-            "give the PostgreSQL cluster about " + std::to_string(p.service_cores)
+            "give the " + product + " cluster about " + std::to_string(p.service_cores)
                 + " cores and the service cluster's memory");
     } else if (std::uint64_t{*p.db_cores} * 2 < p.service_cores || *p.db_cores > p.service_cores * 2) {
         add("cluster-cores-mismatch", severity::warning,
             "expected about " + std::to_string(p.service_cores) + " database cores, as many as the service "
             "cluster's " + cores + ", saw " + std::to_string(*p.db_cores),
-            "give the PostgreSQL cluster about as many cores and as much memory as the service cluster");
+            "give the " + product + " cluster about as many cores and as much memory as the service cluster");
     }
     return p;
 }

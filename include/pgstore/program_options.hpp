@@ -231,7 +231,7 @@ inline diagnostic make_diagnostic(std::string_view rule, std::string key, locati
     diagnostic d;
     d.level = info ? info->level : severity::error;
     d.rule = std::string(rule);
-    d.key = std::move(key);
+    d.key = show_key(key);  // an option name from the command line may hold anything
     d.where = std::move(where);
     d.message = std::move(message);
     d.hint = std::move(hint);

@@ -18,7 +18,7 @@ struct rule_info {
 inline constexpr std::array<rule_info, 64> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
     {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
-    {"control-character", severity::error, "a control character in a name or path"},
+    {"control-character", severity::error, "a control character in a name or path, or a NUL in the password"},
     {"windows-path", severity::warning, "a Windows path whose backslashes Java read as escapes"},
     {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
     {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -62,9 +63,41 @@ constexpr char ascii_lower(char c) noexcept
     return std::min(previous[b.size()], limit + 1);
 }
 
+namespace impl {
+
+/// The words of a key after `store.` and `postgres.`, lower-cased and run together, without a
+/// last word that names a unit: `store.postgres.Idle_Timeout.ms` -> "idletimeout".
+inline std::string key_stem(std::string_view key)
+{
+    std::string out;
+    std::size_t last_word = 0;
+    for (char c : key) {
+        if (c == '.' || c == '_' || c == '-') {
+            last_word = out.size();
+            continue;
+        }
+        out += ascii_lower(c);
+    }
+    for (std::string_view unit : {"seconds", "secs", "sec", "millis", "ms"}) {
+        if (std::string_view(out).substr(last_word) == unit && last_word > 0) {
+            out.resize(last_word);
+            break;
+        }
+    }
+    for (std::string_view prefix : {"store", "postgres"}) {
+        if (std::string_view(out).substr(0, prefix.size()) == prefix)
+            out.erase(0, prefix.size());
+    }
+    return out;
+}
+
+} // namespace impl
+
 /// The known key an unknown one was most likely meant to be: the nearest by edit distance when
 /// close enough, else one that only adds a last word to it, else one that ends with the same last
-/// word (store.postgres.password -> store.postgres.auth.password). Nothing when no key fits.
+/// word (store.postgres.password -> store.postgres.auth.password), else the only one whose words
+/// contain the unknown key's words (store.postgres.idle.timeout ->
+/// store.postgres.connection.idletimeout.seconds). Nothing when no key fits.
 template <class Keys>
 [[nodiscard]] std::optional<std::string_view> suggest_key(std::string_view unknown, const Keys& known)
 {
@@ -86,13 +119,27 @@ template <class Keys>
     }
 
     const auto last_word = [](std::string_view s) { return s.substr(s.rfind('.') + 1); };
-    if (unknown.rfind("store.", 0) != 0 || last_word(unknown).size() < 4)
+    if (unknown.rfind("store.", 0) != 0)
         return std::nullopt;
-    for (std::string_view k : known) {
-        if (last_word(k) == last_word(unknown))
-            return k;
+    if (last_word(unknown).size() >= 4) {
+        for (std::string_view k : known) {
+            if (last_word(k) == last_word(unknown))
+                return k;
+        }
     }
-    return std::nullopt;
+
+    const std::string stem = impl::key_stem(unknown);
+    if (stem.size() < 4)
+        return std::nullopt;
+    std::optional<std::string_view> containing;
+    for (std::string_view k : known) {
+        if (impl::key_stem(k).find(stem) == std::string::npos)
+            continue;
+        if (containing)
+            return std::nullopt;  // more than one key fits: better no guess than a wrong one
+        containing = k;
+    }
+    return containing;
 }
 
 } // namespace pgstore

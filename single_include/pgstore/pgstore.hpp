@@ -37,6 +37,70 @@ inline constexpr const char* version = "0.1.0";
 #endif
 // ---- pgstore/location.hpp ----
 
+// ---- pgstore/display.hpp ----
+
+// Text from files, servers and users, shown in a message: control characters become \xNN, so
+// one message stays on one line of a terminal or a CI log and cannot drive the terminal.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace pgstore {
+
+/// True for the bytes shown as \xNN: the C0 controls and DEL.
+[[nodiscard]] constexpr bool is_control_byte(unsigned char byte) noexcept
+{
+    return byte < 0x20 || byte == 0x7F;
+}
+
+/// Appends `\xNN` (lower-case hex) for `byte`.
+inline void append_hex_escape(std::string& out, unsigned char byte)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    out += "\\x";
+    out += hex[byte >> 4];
+    out += hex[byte & 0xF];
+}
+
+/// The length of the C1 control (U+0080 to U+009F, two bytes in UTF-8) at `text[i]`, or 0.
+/// Terminals act on C1 controls as they do on C0 ones.
+[[nodiscard]] constexpr std::size_t c1_control_at(std::string_view text, std::size_t i) noexcept
+{
+    return i + 1 < text.size() && static_cast<unsigned char>(text[i]) == 0xC2 &&
+                   static_cast<unsigned char>(text[i + 1]) >= 0x80 && static_cast<unsigned char>(text[i + 1]) <= 0x9F
+               ? 2
+               : 0;
+}
+
+/// Appends one character of `text` at `i` for display and returns where the next one starts:
+/// a C0, DEL or C1 control as \xNN (C1 by its code point), anything else as it is.
+inline std::size_t append_displayed(std::string& out, std::string_view text, std::size_t i)
+{
+    if (c1_control_at(text, i) != 0) {
+        append_hex_escape(out, static_cast<unsigned char>(text[i + 1]));
+        return i + 2;
+    }
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (is_control_byte(byte))
+        append_hex_escape(out, byte);
+    else
+        out += text[i];
+    return i + 1;
+}
+
+/// `text` with every control character shown as \xNN.
+[[nodiscard]] inline std::string escape_controls(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();)
+        i = append_displayed(out, text, i);
+    return out;
+}
+
+} // namespace pgstore
+
 #include <cstdint>
 #include <string>
 
@@ -53,12 +117,13 @@ struct location {
     /// True when the location names a line inside the source.
     [[nodiscard]] bool has_position() const noexcept { return line != 0; }
 
-    /// "file:line:col", or just "file" when there is no position.
+    /// "file:line:col", or just "file" when there is no position; for display, so control
+    /// characters in the file name are shown as \xNN.
     [[nodiscard]] std::string to_string() const
     {
         if (!has_position())
-            return source;
-        return source + ':' + std::to_string(line) + ':' + std::to_string(column);
+            return escape_controls(source);
+        return escape_controls(source) + ':' + std::to_string(line) + ':' + std::to_string(column);
     }
 
     friend bool operator==(const location& a, const location& b) noexcept
@@ -174,162 +239,13 @@ inline void sort_by_location(diagnostics& all)
 }
 
 } // namespace pgstore
-// ---- pgstore/display.hpp ----
+// ---- pgstore/redact.hpp ----
 
-// Text from files, servers and users, shown in a message: control characters become \xNN, so
-// one message stays on one line of a terminal or a CI log and cannot drive the terminal.
+// Text that may carry a secret, shown in a message: a key that lost its separator
+// (`store.postgres.auth.passwordhunter2`) or a line joined to the one before by a stray backslash
+// holds a password where no secret is expected, so everything after a secret-marking word is
+// withheld, and control characters are escaped as display.hpp does.
 
-#include <cstddef>
-#include <string>
-#include <string_view>
-
-namespace pgstore {
-
-/// True for the bytes shown as \xNN: the C0 controls and DEL.
-[[nodiscard]] constexpr bool is_control_byte(unsigned char byte) noexcept
-{
-    return byte < 0x20 || byte == 0x7F;
-}
-
-/// Appends `\xNN` (lower-case hex) for `byte`.
-inline void append_hex_escape(std::string& out, unsigned char byte)
-{
-    static constexpr char hex[] = "0123456789abcdef";
-    out += "\\x";
-    out += hex[byte >> 4];
-    out += hex[byte & 0xF];
-}
-
-/// The length of the C1 control (U+0080 to U+009F, two bytes in UTF-8) at `text[i]`, or 0.
-/// Terminals act on C1 controls as they do on C0 ones.
-[[nodiscard]] constexpr std::size_t c1_control_at(std::string_view text, std::size_t i) noexcept
-{
-    return i + 1 < text.size() && static_cast<unsigned char>(text[i]) == 0xC2 &&
-                   static_cast<unsigned char>(text[i + 1]) >= 0x80 && static_cast<unsigned char>(text[i + 1]) <= 0x9F
-               ? 2
-               : 0;
-}
-
-/// Appends one character of `text` at `i` for display and returns where the next one starts:
-/// a C0, DEL or C1 control as \xNN (C1 by its code point), anything else as it is.
-inline std::size_t append_displayed(std::string& out, std::string_view text, std::size_t i)
-{
-    if (c1_control_at(text, i) != 0) {
-        append_hex_escape(out, static_cast<unsigned char>(text[i + 1]));
-        return i + 2;
-    }
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (is_control_byte(byte))
-        append_hex_escape(out, byte);
-    else
-        out += text[i];
-    return i + 1;
-}
-
-/// `text` with every control character shown as \xNN.
-[[nodiscard]] inline std::string escape_controls(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();)
-        i = append_displayed(out, text, i);
-    return out;
-}
-
-} // namespace pgstore
-// ---- pgstore/rules.hpp ----
-
-#include <array>
-#include <string_view>
-
-namespace pgstore {
-
-/// A rule that can produce diagnostics: its stable id, its usual severity and what it checks.
-struct rule_info {
-    std::string_view id;
-    severity level;
-    std::string_view summary;
-};
-
-/// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 64> all_rules{{
-    {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
-    {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
-    {"control-character", severity::error, "a control character in a name or path"},
-    {"windows-path", severity::warning, "a Windows path whose backslashes Java read as escapes"},
-    {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
-    {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},
-    {"missing-required", severity::error, "a required setting is absent"},
-    {"empty-value", severity::error, "a setting is present but empty"},
-    {"invalid-choice", severity::error, "a value outside the setting's fixed set of words"},
-    {"invalid-integer", severity::error, "a number that Java's Integer.parseInt rejects"},
-    {"out-of-range", severity::error, "a number outside the setting's limits"},
-    {"invalid-boolean", severity::error, "a boolean other than true or false"},
-    {"invalid-host", severity::error, "not a host name, IPv4 or IPv6 literal"},
-    {"host-with-port", severity::error, "a port inside a host list; all hosts share the port setting"},
-    {"empty-host", severity::error, "an empty item in a host list"},
-    {"duplicate-host", severity::warning, "the same host listed twice"},
-    {"host-whitespace", severity::warning, "white space around a host name"},
-    {"name-too-long", severity::error, "an identifier PostgreSQL would truncate to 63 bytes"},
-    {"placeholder-password", severity::error, "the documentation's example password"},
-    {"password-ignored", severity::warning, "a password given with certificate authentication"},
-    {"cert-files-ignored", severity::note, "certificate files given with password authentication"},
-    {"trailing-whitespace", severity::warning, "white space at the end of a value, which Java keeps"},
-    {"non-ascii", severity::warning, "a byte above 0x7F, which Java reads as ISO-8859-1"},
-    {"lifetime-reset", severity::warning, "a lifetime under 30 s, which the pool resets to 30 minutes"},
-    {"lifetime-disabled", severity::warning, "a lifetime of 0, which keeps connections forever"},
-    {"cockroach-lifetime", severity::warning, "a lifetime over CockroachDB's 30 minute limit"},
-    {"idle-timeout-reset", severity::warning, "an idle timeout under 10 s"},
-    {"idle-timeout-disabled", severity::warning, "an idle timeout the pool disables for being near the lifetime"},
-    {"idle-timeout-no-effect", severity::note, "an idle timeout set on a fixed-size pool"},
-    {"connection-timeout-zero", severity::error, "a connection timeout of 0, which waits forever"},
-    {"pool-size", severity::warning, "more than 3 connections per CPU core"},
-    {"infra-limit", severity::error, "a lifetime that outlives the infrastructure's connection limit"},
-    {"password-auth-in-production", severity::warning, "password authentication in production"},
-    {"tls-file-missing", severity::error, "a certificate, key or CA file that is missing, unreadable or empty"},
-    {"tls-key-format", severity::error, "a client key other than the unencrypted PKCS#8 DER the driver reads"},
-    {"tls-cert-format", severity::error, "a certificate or CA file without PEM certificates"},
-    {"tls-key-mismatch", severity::error, "a client key that does not belong to the client certificate"},
-    {"tls-chain", severity::error, "a client certificate that does not chain to the CA"},
-    {"tls-expired", severity::error, "an expired certificate"},
-    {"tls-not-yet-valid", severity::error, "a certificate whose validity has not begun"},
-    {"tls-expiring", severity::warning, "a certificate that expires within the warning period"},
-    {"tls-cn-mismatch", severity::error, "a client certificate whose CN is not the database user"},
-    {"tls-eku", severity::error, "a client certificate whose extended key usage lacks clientAuth"},
-    {"tls-weak-key", severity::warning, "an RSA key under 2048 bits"},
-    {"tls-sha1", severity::warning, "a certificate signed with SHA-1"},
-    {"tls-key-permissions", severity::warning, "a key file that group or others can access"},
-    {"invalid-option", severity::error, "a store option Boost.Program_options refuses: no value, or given twice"},
-    {"config-file-syntax", severity::error, "a Program_options config file line that is not name = value"},
-    {"unreadable-file", severity::error, "a settings file that cannot be read"},
-    {"secret-on-command-line", severity::warning, "a password on the command line, which other users can read"},
-    {"cluster-over-capacity", severity::error, "the nodes' pools need more connections than the server allows"},
-    {"cluster-near-capacity", severity::warning, "the nodes' pools take over 80% of the server's connections"},
-    {"cluster-sizing", severity::note, "the database cluster should match the service cluster's cores and memory"},
-    {"cluster-cores-mismatch", severity::warning, "database cores far from the service cluster's total"},
-    {"cockroach-pool-size", severity::warning, "the nodes' pools exceed CockroachDB's 4 connections per core"},
-    {"cockroach-sizing", severity::note, "CockroachDB sizes connections by its cores, which were not given"},
-    {"search-path", severity::error, "a database user whose search_path does not start with the schema"},
-    {"schema-missing", severity::error, "the configured schema does not exist in the database"},
-    {"schema-privilege", severity::error, "a user with too few or too many privileges on the schema"},
-    {"table-privilege", severity::error, "a user with too few or too many privileges on a table"},
-    {"sequence-privilege", severity::error, "a user with too few or too many privileges on a sequence"},
-    {"default-privilege", severity::error, "tables the owner creates later would not get the layout's privileges"},
-    {"role-attributes", severity::error, "a service user that is a superuser, whom no privilege limits"},
-    {"audit-connection", severity::error, "the audit could not connect to or query the database"},
-}};
-
-/// The rule with this id, or nullptr.
-[[nodiscard]] constexpr const rule_info* find_rule(std::string_view id) noexcept
-{
-    for (const auto& r : all_rules) {
-        if (r.id == id)
-            return &r;
-    }
-    return nullptr;
-}
-
-} // namespace pgstore
 // ---- pgstore/secret.hpp ----
 
 #include <string>
@@ -581,6 +497,166 @@ template <class T>
 [[nodiscard]] const T& get(const store_config& cfg, const setting<T>& s) noexcept
 {
     return cfg.*(s.field);
+}
+
+} // namespace pgstore
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace pgstore::impl {
+
+/// End of the word that marks what follows as a secret ("password", "passwd", "pwd", "secret"),
+/// or npos. A key that lost its separator, or a line joined to the one before by a stray
+/// backslash, carries a password inside a key or another setting's value.
+inline std::size_t secret_word_end(std::string_view s)
+{
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        // Longest first, so "password" wins over its prefix "pass".
+        for (std::string_view word : {"passphrase", "password", "passwd", "pass", "pwd", "secret"}) {
+            std::size_t k = 0;
+            while (k < word.size() && i + k < s.size() && lower(s[i + k]) == word[k])
+                ++k;
+            if (k == word.size())
+                return i + k;
+        }
+    }
+    return std::string_view::npos;
+}
+
+/// Text safe for a terminal or a CI log: control characters (C0, DEL and C1) escaped, anything
+/// after a secret-marking word withheld, and at most `limit` bytes, cut at a character boundary.
+inline std::string printable(std::string_view text, std::size_t limit)
+{
+    std::string_view shown = text;
+    bool withheld = false;
+    if (const auto cut = secret_word_end(text); cut != std::string_view::npos && cut < text.size()) {
+        shown = text.substr(0, cut);
+        withheld = true;
+    }
+    std::string out;
+    for (std::size_t i = 0; i < shown.size();) {
+        if (i >= limit && (static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80) {
+            out += "...";
+            break;
+        }
+        i = append_displayed(out, shown, i);
+    }
+    if (withheld)
+        out += secret::redacted();
+    return out;
+}
+
+/// Quotes a value for a message: at most 60 bytes, made printable, secrets withheld.
+inline std::string echo(std::string_view value)
+{
+    return "`" + printable(value, 60) + "`";
+}
+
+/// A key as messages show it: known keys as they are, others made printable and withheld
+/// after a secret-marking word (`store.postgres.auth.passwordhunter2` has lost its separator).
+inline std::string show_key(std::string_view key)
+{
+    for (std::string_view known : settings::keys) {
+        if (known == key)
+            return std::string(key);
+    }
+    return printable(key, 120);
+}
+
+} // namespace pgstore::impl
+// ---- pgstore/rules.hpp ----
+
+#include <array>
+#include <string_view>
+
+namespace pgstore {
+
+/// A rule that can produce diagnostics: its stable id, its usual severity and what it checks.
+struct rule_info {
+    std::string_view id;
+    severity level;
+    std::string_view summary;
+};
+
+/// Every rule pgstore's validation applies, for documentation and machine-readable reports.
+inline constexpr std::array<rule_info, 64> all_rules{{
+    {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
+    {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
+    {"control-character", severity::error, "a control character in a name or path, or a NUL in the password"},
+    {"windows-path", severity::warning, "a Windows path whose backslashes Java read as escapes"},
+    {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
+    {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},
+    {"missing-required", severity::error, "a required setting is absent"},
+    {"empty-value", severity::error, "a setting is present but empty"},
+    {"invalid-choice", severity::error, "a value outside the setting's fixed set of words"},
+    {"invalid-integer", severity::error, "a number that Java's Integer.parseInt rejects"},
+    {"out-of-range", severity::error, "a number outside the setting's limits"},
+    {"invalid-boolean", severity::error, "a boolean other than true or false"},
+    {"invalid-host", severity::error, "not a host name, IPv4 or IPv6 literal"},
+    {"host-with-port", severity::error, "a port inside a host list; all hosts share the port setting"},
+    {"empty-host", severity::error, "an empty item in a host list"},
+    {"duplicate-host", severity::warning, "the same host listed twice"},
+    {"host-whitespace", severity::warning, "white space around a host name"},
+    {"name-too-long", severity::error, "an identifier PostgreSQL would truncate to 63 bytes"},
+    {"placeholder-password", severity::error, "the documentation's example password"},
+    {"password-ignored", severity::warning, "a password given with certificate authentication"},
+    {"cert-files-ignored", severity::note, "certificate files given with password authentication"},
+    {"trailing-whitespace", severity::warning, "white space at the end of a value, which Java keeps"},
+    {"non-ascii", severity::warning, "a byte above 0x7F, which Java reads as ISO-8859-1"},
+    {"lifetime-reset", severity::warning, "a lifetime under 30 s, which the pool resets to 30 minutes"},
+    {"lifetime-disabled", severity::warning, "a lifetime of 0, which keeps connections forever"},
+    {"cockroach-lifetime", severity::warning, "a lifetime over CockroachDB's 30 minute limit"},
+    {"idle-timeout-reset", severity::warning, "an idle timeout under 10 s"},
+    {"idle-timeout-disabled", severity::warning, "an idle timeout the pool disables for being near the lifetime"},
+    {"idle-timeout-no-effect", severity::note, "an idle timeout set on a fixed-size pool"},
+    {"connection-timeout-zero", severity::error, "a connection timeout of 0, which waits forever"},
+    {"pool-size", severity::warning, "more than 3 connections per CPU core"},
+    {"infra-limit", severity::error, "a lifetime that outlives the infrastructure's connection limit"},
+    {"password-auth-in-production", severity::warning, "password authentication in production"},
+    {"tls-file-missing", severity::error, "a certificate, key or CA file that is missing, unreadable or empty"},
+    {"tls-key-format", severity::error, "a client key other than the unencrypted PKCS#8 DER the driver reads"},
+    {"tls-cert-format", severity::error, "a certificate or CA file without PEM certificates"},
+    {"tls-key-mismatch", severity::error, "a client key that does not belong to the client certificate"},
+    {"tls-chain", severity::error, "a client certificate that does not chain to the CA"},
+    {"tls-expired", severity::error, "an expired certificate"},
+    {"tls-not-yet-valid", severity::error, "a certificate whose validity has not begun"},
+    {"tls-expiring", severity::warning, "a certificate that expires within the warning period"},
+    {"tls-cn-mismatch", severity::error, "a client certificate whose CN is not the database user"},
+    {"tls-eku", severity::error, "a client certificate whose extended key usage lacks clientAuth"},
+    {"tls-weak-key", severity::warning, "an RSA key under 2048 bits"},
+    {"tls-sha1", severity::warning, "a certificate signed with SHA-1"},
+    {"tls-key-permissions", severity::warning, "a key file that group or others can access"},
+    {"invalid-option", severity::error, "a store option Boost.Program_options refuses: no value, or given twice"},
+    {"config-file-syntax", severity::error, "a Program_options config file line that is not name = value"},
+    {"unreadable-file", severity::error, "a settings file that cannot be read"},
+    {"secret-on-command-line", severity::warning, "a password on the command line, which other users can read"},
+    {"cluster-over-capacity", severity::error, "the nodes' pools need more connections than the server allows"},
+    {"cluster-near-capacity", severity::warning, "the nodes' pools take over 80% of the server's connections"},
+    {"cluster-sizing", severity::note, "the database cluster should match the service cluster's cores and memory"},
+    {"cluster-cores-mismatch", severity::warning, "database cores far from the service cluster's total"},
+    {"cockroach-pool-size", severity::warning, "the nodes' pools exceed CockroachDB's 4 connections per core"},
+    {"cockroach-sizing", severity::note, "CockroachDB sizes connections by its cores, which were not given"},
+    {"search-path", severity::error, "a database user whose search_path does not start with the schema"},
+    {"schema-missing", severity::error, "the configured schema does not exist in the database"},
+    {"schema-privilege", severity::error, "a user with too few or too many privileges on the schema"},
+    {"table-privilege", severity::error, "a user with too few or too many privileges on a table"},
+    {"sequence-privilege", severity::error, "a user with too few or too many privileges on a sequence"},
+    {"default-privilege", severity::error, "tables the owner creates later would not get the layout's privileges"},
+    {"role-attributes", severity::error, "a service user that is a superuser, whom no privilege limits"},
+    {"audit-connection", severity::error, "the audit could not connect to or query the database"},
+}};
+
+/// The rule with this id, or nullptr.
+[[nodiscard]] constexpr const rule_info* find_rule(std::string_view id) noexcept
+{
+    for (const auto& r : all_rules) {
+        if (r.id == id)
+            return &r;
+    }
+    return nullptr;
 }
 
 } // namespace pgstore
@@ -946,7 +1022,7 @@ inline void report_malformed(property_file& file, const logical_line& line, std:
         diagnostic d;
         d.level = severity::error;
         d.rule = "malformed-unicode-escape";
-        d.key = key;
+        d.key = show_key(key);  // a damaged key may hold a password
         d.where = line.locate(region_begin + offset, file.source);
         d.message = "malformed \\uXXXX escape: expected four hex digits after \\u";
         d.hint = "write \\u and exactly four hex digits, or \\\\u for a backslash and a u; "
@@ -1270,6 +1346,7 @@ inline std::string_view trim_blanks(std::string_view s)
 #include <cctype>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -1328,9 +1405,41 @@ constexpr char ascii_lower(char c) noexcept
     return std::min(previous[b.size()], limit + 1);
 }
 
+namespace impl {
+
+/// The words of a key after `store.` and `postgres.`, lower-cased and run together, without a
+/// last word that names a unit: `store.postgres.Idle_Timeout.ms` -> "idletimeout".
+inline std::string key_stem(std::string_view key)
+{
+    std::string out;
+    std::size_t last_word = 0;
+    for (char c : key) {
+        if (c == '.' || c == '_' || c == '-') {
+            last_word = out.size();
+            continue;
+        }
+        out += ascii_lower(c);
+    }
+    for (std::string_view unit : {"seconds", "secs", "sec", "millis", "ms"}) {
+        if (std::string_view(out).substr(last_word) == unit && last_word > 0) {
+            out.resize(last_word);
+            break;
+        }
+    }
+    for (std::string_view prefix : {"store", "postgres"}) {
+        if (std::string_view(out).substr(0, prefix.size()) == prefix)
+            out.erase(0, prefix.size());
+    }
+    return out;
+}
+
+} // namespace impl
+
 /// The known key an unknown one was most likely meant to be: the nearest by edit distance when
 /// close enough, else one that only adds a last word to it, else one that ends with the same last
-/// word (store.postgres.password -> store.postgres.auth.password). Nothing when no key fits.
+/// word (store.postgres.password -> store.postgres.auth.password), else the only one whose words
+/// contain the unknown key's words (store.postgres.idle.timeout ->
+/// store.postgres.connection.idletimeout.seconds). Nothing when no key fits.
 template <class Keys>
 [[nodiscard]] std::optional<std::string_view> suggest_key(std::string_view unknown, const Keys& known)
 {
@@ -1352,13 +1461,27 @@ template <class Keys>
     }
 
     const auto last_word = [](std::string_view s) { return s.substr(s.rfind('.') + 1); };
-    if (unknown.rfind("store.", 0) != 0 || last_word(unknown).size() < 4)
+    if (unknown.rfind("store.", 0) != 0)
         return std::nullopt;
-    for (std::string_view k : known) {
-        if (last_word(k) == last_word(unknown))
-            return k;
+    if (last_word(unknown).size() >= 4) {
+        for (std::string_view k : known) {
+            if (last_word(k) == last_word(unknown))
+                return k;
+        }
     }
-    return std::nullopt;
+
+    const std::string stem = impl::key_stem(unknown);
+    if (stem.size() < 4)
+        return std::nullopt;
+    std::optional<std::string_view> containing;
+    for (std::string_view k : known) {
+        if (impl::key_stem(k).find(stem) == std::string::npos)
+            continue;
+        if (containing)
+            return std::nullopt;  // more than one key fits: better no guess than a wrong one
+        containing = k;
+    }
+    return containing;
 }
 
 } // namespace pgstore
@@ -1569,7 +1692,7 @@ inline constexpr double near_capacity_share = 0.8;
     if (p.pool > recommended) {
         add("pool-size", severity::warning,
             std::to_string(p.pool) + " connections is more than 3 per CPU core (" + std::to_string(recommended)
-                + " for " + std::to_string(std::max(1u, shape.cores)) + " cores)",
+                + " for " + std::to_string(std::max(1u, shape.cores)) + (shape.cores <= 1 ? " core)" : " cores)"),
             "set store.postgres.connections to " + std::to_string(recommended));
     }
 
@@ -1610,19 +1733,20 @@ inline constexpr double near_capacity_share = 0.8;
             "or lower store.postgres.connections");
     }
 
+    const std::string product = p.vendor == database_vendor::cockroachdb ? "CockroachDB" : "PostgreSQL";
     const std::string cores = std::to_string(p.service_cores) + " cores (" + n + " nodes x "
         + std::to_string(std::max(1u, shape.cores)) + ")";
     if (!p.db_cores) {
         add("cluster-sizing", severity::note,
             "the database cluster should have about the same total cores and memory as the service "
             "cluster, which has " + cores,
-            "give the PostgreSQL cluster about " + std::to_string(p.service_cores)
+            "give the " + product + " cluster about " + std::to_string(p.service_cores)
                 + " cores and the service cluster's memory");
     } else if (std::uint64_t{*p.db_cores} * 2 < p.service_cores || *p.db_cores > p.service_cores * 2) {
         add("cluster-cores-mismatch", severity::warning,
             "expected about " + std::to_string(p.service_cores) + " database cores, as many as the service "
             "cluster's " + cores + ", saw " + std::to_string(*p.db_cores),
-            "give the PostgreSQL cluster about as many cores and as much memory as the service cluster");
+            "give the " + product + " cluster about as many cores and as much memory as the service cluster");
     }
     return p;
 }
@@ -1726,65 +1850,6 @@ struct validation_result {
 };
 
 namespace impl {
-
-/// End of the word that marks what follows as a secret ("password", "passwd", "pwd", "secret"),
-/// or npos. A key that lost its separator, or a line joined to the one before by a stray
-/// backslash, carries a password inside a key or another setting's value.
-inline std::size_t secret_word_end(std::string_view s)
-{
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        // Longest first, so "password" wins over its prefix "pass".
-        for (std::string_view word : {"passphrase", "password", "passwd", "pass", "pwd", "secret"}) {
-            std::size_t k = 0;
-            while (k < word.size() && i + k < s.size() && lower(s[i + k]) == word[k])
-                ++k;
-            if (k == word.size())
-                return i + k;
-        }
-    }
-    return std::string_view::npos;
-}
-
-/// Text safe for a terminal or a CI log: control characters (C0, DEL and C1) escaped, anything
-/// after a secret-marking word withheld, and at most `limit` bytes, cut at a character boundary.
-inline std::string printable(std::string_view text, std::size_t limit)
-{
-    std::string_view shown = text;
-    bool withheld = false;
-    if (const auto cut = secret_word_end(text); cut != std::string_view::npos && cut < text.size()) {
-        shown = text.substr(0, cut);
-        withheld = true;
-    }
-    std::string out;
-    for (std::size_t i = 0; i < shown.size();) {
-        if (i >= limit && (static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80) {
-            out += "...";
-            break;
-        }
-        i = append_displayed(out, shown, i);
-    }
-    if (withheld)
-        out += "<redacted>";
-    return out;
-}
-
-/// Quotes a value for a message: at most 60 bytes, made printable, secrets withheld.
-inline std::string echo(std::string_view value)
-{
-    return "`" + printable(value, 60) + "`";
-}
-
-/// A key as messages show it: known keys as they are, others made printable and withheld
-/// after a secret-marking word (`store.postgres.auth.passwordhunter2` has lost its separator).
-inline std::string show_key(std::string_view key)
-{
-    for (std::string_view known : settings::keys) {
-        if (known == key)
-            return std::string(key);
-    }
-    return printable(key, 120);
-}
 
 inline bool starts_with(std::string_view s, std::string_view prefix)
 {
@@ -2096,6 +2161,18 @@ private:
         } else if constexpr (std::is_integral_v<T>) {
             const auto v = parse_java_int(p.value);
             if (!v) {
+                // Digits that parseInt rejects are too large for a Java int.
+                const std::string_view unsigned_part =
+                    std::string_view(p.value).substr(!p.value.empty() && (p.value[0] == '-' || p.value[0] == '+'));
+                const bool digits = !unsigned_part.empty() && std::all_of(unsigned_part.begin(), unsigned_part.end(),
+                                                                          [](char c) { return c >= '0' && c <= '9'; });
+                if (digits) {
+                    add("invalid-integer", p.key, p.value_at,
+                        "expected a whole number from -2147483648 to 2147483647 (a Java int), saw " + echo(p.value),
+                        "write a smaller number; Java's Integer.parseInt rejects this value and the service "
+                        "fails at start-up");
+                    return false;
+                }
                 add("invalid-integer", p.key, p.value_at, "expected a whole number, saw " + echo(p.value),
                     "write only digits, without spaces or units; Java's Integer.parseInt rejects this "
                     "value and the service fails at start-up");
@@ -2192,6 +2269,13 @@ private:
                     "set the database user's real password");
                 return false;
             }
+        }
+        if (const auto nul = p.value.find('\0'); nul != std::string::npos) {
+            add("control-character", p.key, p.value_at,
+                "the password holds a NUL character (byte " + std::to_string(nul + 1)
+                    + " of the value), which PostgreSQL cannot store in a password",
+                "remove it; \\u0000 in a .properties file is a NUL character");
+            return false;
         }
         out = secret(p.value);
         return true;
@@ -2355,10 +2439,11 @@ private:
             if (c.connections > recommended) {
                 add("pool-size", std::string(settings::connections.key), value_at(settings::connections),
                     std::to_string(c.connections) + " connections is more than 3 per CPU core ("
-                        + std::to_string(recommended) + " for " + std::to_string(cores) + " cores"
-                        + (detected ? ", detected here" : "") + ")",
+                        + std::to_string(recommended) + " for " + std::to_string(cores)
+                        + (cores == 1 ? " core" : " cores") + (detected ? ", detected here" : "") + ")",
                     "set store.postgres.connections to " + std::to_string(recommended)
-                        + (detected ? ", or pass --cores with the service machine's core count" : ""));
+                        + (detected ? ", or check with the service machine's core count (pgstore check --cores N)"
+                                    : ""));
             }
         }
 

@@ -124,7 +124,8 @@ int run_audit(const arguments& args)
     target->schema_at = origin(settings::schema);
     target->user_at = origin(settings::username);
 
-    std::cout << "pgstore audit " << file << ": user `" << display_identifier(target->user) << "`, database `"
+    std::cout << "pgstore audit " << escape_controls(file) << ": user `" << display_identifier(target->user)
+              << "`, database `"
               << display_identifier(target->database) << "`, schema `" << display_identifier(target->schema) << "`, "
               << to_string(target->shape) << " layout";
     if (target->shape == layout::advanced)
@@ -147,7 +148,7 @@ int run_audit(const arguments& args)
     } catch (const connection_error& e) {
         std::cerr << where(valid, settings::hosts.key, file)
                   << ": error: cannot connect to audit the database: " << e.what() << " [audit-connection]\n"
-                  << "  hint: run pgstore test-connection " << file << " for details on each host\n";
+                  << "  hint: run pgstore test-connection " << escape_controls(file) << " for details on each host\n";
         return usage;
     } catch (const libpq_query_error& e) {
         std::cerr << where(valid, settings::database.key, file) << ": error: an audit query failed: " << e.what()

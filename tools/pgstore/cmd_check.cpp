@@ -21,8 +21,9 @@ struct check_options {
     std::vector<std::string> files;
     std::string format = "text";
     std::string deployment = "standard";
-    std::uint32_t cores = 0;
-    std::uint32_t infra_limit = 0;
+    // Signed, so that "-3" is refused instead of wrapping as lexical_cast does for unsigned types.
+    std::int64_t cores = 0;
+    std::int64_t infra_limit = 0;
     bool werror = false;
     int expiry_warning_days = 30;
     bool no_file_checks = false;
@@ -87,18 +88,21 @@ int run_check(const arguments& args)
         return *stop;
     if (const auto stop = expect_one_of("check", "--profile", o.deployment, {"standard", "production"}))
         return *stop;
-    if (vm.count("infra-limit") != 0 && o.infra_limit == 0)
-        return usage_error("check", "--infra-limit takes a number of seconds above 0");
+    if (vm.count("cores") != 0 && (o.cores < 1 || o.cores > 100000))
+        return usage_error("check", "expected --cores between 1 and 100000, saw " + std::to_string(o.cores));
+    if (vm.count("infra-limit") != 0 && (o.infra_limit < 1 || o.infra_limit > 2147483))
+        return usage_error("check", "--infra-limit takes a number of seconds from 1 to 2147483, saw "
+                                        + std::to_string(o.infra_limit));
     if (o.print_effective && o.format != "text")
         return usage_error("check", "--print-effective prints text; leave out --format " + o.format);
     if (o.expiry_warning_days < 0)
         return usage_error("check", "--expiry-warning-days takes a number of days, 0 or more");
 
     validation_options options;
-    options.cores = o.cores;
+    options.cores = static_cast<std::uint32_t>(o.cores);
     options.deployment = o.deployment == "production" ? profile::production : profile::standard;
     if (vm.count("infra-limit") != 0)
-        options.infra_limit_seconds = o.infra_limit;
+        options.infra_limit_seconds = static_cast<std::uint32_t>(o.infra_limit);
 
     tls_options tls;
     tls.expiry_warning_days = o.expiry_warning_days;
@@ -110,7 +114,7 @@ int run_check(const arguments& args)
         std::string error;
         auto file = load_properties(path, error);
         if (!file) {
-            std::cerr << path << ": error: cannot read the file: " << error << '\n';
+            std::cerr << escape_controls(path) << ": error: cannot read the file: " << error << '\n';
             unreadable = true;
             continue;
         }
@@ -122,7 +126,7 @@ int run_check(const arguments& args)
             sort_by_location(result.findings);
         }
         if (o.print_effective) {
-            std::cout << "effective settings of " << path << ":\n"
+            std::cout << "effective settings of " << escape_controls(path) << ":\n"
                       << format_effective(effective_settings(result), "  ");
         }
         reports.push_back({path, std::move(result.findings)});

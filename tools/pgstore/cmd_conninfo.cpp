@@ -59,6 +59,12 @@ int run_conninfo(const arguments& args)
         std::cerr << "pgstore conninfo: note: store.postgres.host.readonly is not set, so read-only "
                      "work goes to the write hosts\n";
     }
+    if (config->auth == auth_method::cert && f != conninfo_format::jdbc) {
+        // libpq loads sslkey as PEM only; the services' key is PKCS#8 DER for PgJDBC.
+        std::cerr << "pgstore conninfo: note: libpq reads only PEM keys; point sslkey at a PEM copy of "
+                  << escape_controls(config->key_file) << " (openssl pkcs8 -inform DER -in KEY -out KEY.pem, "
+                  << "mode 0600)\n";
+    }
     if (options.with_password && config->auth != auth_method::password) {
         std::cerr << "pgstore conninfo: note: --with-password has no effect with "
                      "store.postgres.auth.method=cert\n";
@@ -66,7 +72,7 @@ int run_conninfo(const arguments& args)
     try {
         std::cout << render_conninfo(*config, f, options) << '\n';
     } catch (const std::invalid_argument& e) {
-        std::cerr << file << ": error: " << e.what() << '\n';
+        std::cerr << escape_controls(file) << ": error: " << e.what() << '\n';
         return findings;
     }
     return clean;

@@ -73,7 +73,7 @@ public:
         std::string error;
         std::optional<std::string> text = read_file(path, error);
         if (!text) {
-            std::cerr << "pgstore convert-key: cannot read the pass phrase file " << path << ": "
+            std::cerr << "pgstore convert-key: cannot read the pass phrase file " << escape_controls(path) << ": "
                       << error << '\n';
             return false;
         }
@@ -177,7 +177,7 @@ int run_convert_key(const arguments& args)
     std::string error;
     const std::optional<std::string> bytes = read_file(o.in, error);
     if (!bytes) {
-        std::cerr << o.in << ": error: cannot read the file: " << error << '\n';
+        std::cerr << escape_controls(o.in) << ": error: cannot read the file: " << error << '\n';
         return usage;
     }
     const key_detection found = detect_key_format(*bytes);
@@ -212,7 +212,7 @@ int run_convert_key(const arguments& args)
         return fail(o.in + ": OpenSSL cannot encode this key as PKCS#8");
     if (!write_key(o.out, der->reveal(), o.force, error))
         return fail("cannot write " + o.out + ": " + error);
-    std::cout << "pgstore convert-key: wrote " << o.out << " (" << describe_key(loaded.key.get())
+    std::cout << "pgstore convert-key: wrote " << escape_controls(o.out) << " (" << describe_key(loaded.key.get())
               << ", unencrypted PKCS#8 DER, mode 0600) from " << describe(found) << '\n';
     return clean;
 }

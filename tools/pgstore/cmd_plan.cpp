@@ -1,4 +1,5 @@
-// pgstore plan: do the service nodes' pools fit into the database's connection slots (PostgreSQL) or core budget (CockroachDB)?
+// pgstore plan: do the service nodes' pools fit into the database: PostgreSQL's connection slots,
+// or CockroachDB's budget of connections per core?
 
 #include "command_line.hpp"
 #include "commands.hpp"
@@ -156,6 +157,13 @@ int run_plan(const arguments& args)
     if (!nodes || !cores || !max_connections || !superuser_reserved || !reserved || !readonly_pool || !pool
         || !db_cores)
         return usage;
+
+    if (std::uint64_t{*superuser_reserved} + *reserved >= *max_connections) {
+        return usage_error("plan", "expected --reserved + --role-reserved below --max-connections, saw "
+                                       + std::to_string(*superuser_reserved) + " + " + std::to_string(*reserved)
+                                       + " >= " + std::to_string(*max_connections)
+                                       + " (PostgreSQL does not start with such settings)");
+    }
 
     cluster_shape shape;
     shape.nodes = *nodes;

@@ -4,6 +4,8 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 
+#include <pgstore/display.hpp>
+#include <pgstore/properties.hpp>
 #include <pgstore/provisioning.hpp>
 
 #include <boost/program_options.hpp>
@@ -60,12 +62,13 @@ po::options_description describe(sql_options& o)
 // The passwords of `path`, one per line; a trailing CR is part of the line ending.
 bool read_passwords(const std::string& path, std::vector<secret>& out, std::string& error)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = "cannot read " + path;
+    std::string why;
+    std::optional<std::string> read = read_file(path, why);  // refuses folders and devices
+    if (!read) {
+        error = "cannot read the password file " + escape_controls(path) + ": " + why;
         return false;
     }
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string& text = *read;
     std::size_t start = 0;
     while (start < text.size()) {
         std::size_t end = text.find('\n', start);
@@ -121,7 +124,7 @@ int run_sql(const arguments& args)
         }
         struct stat st {};
         if (::stat(o.password_file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-            std::cerr << "pgstore sql: warning: " << o.password_file
+            std::cerr << "pgstore sql: warning: " << escape_controls(o.password_file)
                       << " is readable by group or others; chmod 600 it\n";
         }
     }
@@ -136,7 +139,8 @@ int run_sql(const arguments& args)
             who += (who.empty() ? "" : ", ") + display_identifier(u.name);
         std::ostringstream message;
         message << "expected " << names.users.size() << (names.users.size() == 1 ? " line" : " lines") << " in "
-                << o.password_file << " (the password of " << who << (names.users.size() == 1 ? "" : ", in order")
+                << escape_controls(o.password_file) << " (the password of " << who
+                << (names.users.size() == 1 ? "" : ", in order")
                 << "), saw " << r.passwords.size();
         return fail(message.str());
     }

@@ -174,7 +174,8 @@ int run_test_connection(const arguments& args)
     if (!stagger)
         connector_options.per_host_timeout = fair_share(options.timeout, candidates);
 
-    std::cout << "pgstore test-connection " << file << ": " << (readonly ? "read-only" : "read-write") << " work, "
+    std::cout << "pgstore test-connection " << escape_controls(file) << ": "
+              << (readonly ? "read-only" : "read-write") << " work, "
               << (stagger ? "staggered" : "sequential") << ", timeout " << options.timeout.count() << " ms";
     if (!stagger && candidates > 1)
         std::cout << " (" << connector_options.per_host_timeout.count() << " ms per host)";

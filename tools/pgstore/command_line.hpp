@@ -5,6 +5,8 @@
 
 #include "commands.hpp"
 
+#include <pgstore/display.hpp>
+
 #include <boost/program_options.hpp>
 
 #include <initializer_list>
@@ -18,7 +20,8 @@ namespace pgstore::cli {
 /// Prints a usage error of `command` and returns the exit code for it.
 inline int usage_error(std::string_view command, std::string_view message)
 {
-    std::cerr << "pgstore " << command << ": " << message << "\n(see 'pgstore " << command << " --help')\n";
+    std::cerr << "pgstore " << command << ": " << escape_controls(message) << "\n(see 'pgstore " << command
+              << " --help')\n";
     return usage;
 }
 

@@ -18,6 +18,7 @@ int run_convert_key(const arguments& args);
 int run_conninfo(const arguments& args);
 int run_sql(const arguments& args);
 int run_plan(const arguments& args);
+int run_settings(const arguments& args);
 #if PGSTORE_TOOL_LIBPQ
 int run_test_connection(const arguments& args);
 int run_audit(const arguments& args);

@@ -23,15 +23,15 @@ inline std::optional<validation_result> load_valid(std::string_view command, con
     std::string error;
     const auto file = load_properties(path, error);
     if (!file) {
-        std::cerr << path << ": error: cannot read the file: " << error << '\n';
+        std::cerr << escape_controls(path) << ": error: cannot read the file: " << error << '\n';
         status = usage;
         return std::nullopt;
     }
     validation_result result = validate(*file, options);
     if (!result.ok()) {
         write_text(std::cerr, {{path, result.findings}});
-        std::cerr << "pgstore " << command << ": " << path
-                  << " has errors; fix them first (pgstore check " << path << ")\n";
+        std::cerr << "pgstore " << command << ": " << escape_controls(path)
+                  << " has errors; fix them first (pgstore check " << escape_controls(path) << ")\n";
         status = findings;
         return std::nullopt;
     }

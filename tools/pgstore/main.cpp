@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 
+#include <pgstore/display.hpp>
 #include <pgstore/version.hpp>
 
 #include <cstring>
@@ -21,7 +22,8 @@ constexpr command commands[] = {
     {"convert-key", pgstore::cli::run_convert_key, "write a private key as unencrypted PKCS#8 DER (mode 0600)"},
     {"conninfo", pgstore::cli::run_conninfo, "print the libpq, URI or PgJDBC connection string"},
     {"sql", pgstore::cli::run_sql, "print the SQL that provisions a service's database and users"},
-    {"plan", pgstore::cli::run_plan, "check that the nodes' pools fit the server's max_connections"},
+    {"plan", pgstore::cli::run_plan, "check that the nodes' pools fit the database's connections"},
+    {"settings", pgstore::cli::run_settings, "list every store setting with its syntax, default and meaning"},
 #if PGSTORE_TOOL_LIBPQ
     {"test-connection", pgstore::cli::run_test_connection, "connect to the database and report on every host"},
     {"audit", pgstore::cli::run_audit, "compare the database's privileges with the layout"},
@@ -57,7 +59,7 @@ int main(int argc, char** argv)
         if (c.name == name)
             return c.run(pgstore::cli::arguments(argv + 2, argv + argc));
     }
-    std::cerr << "pgstore: unknown command '" << name << "'\n";
+    std::cerr << "pgstore: unknown command '" << pgstore::escape_controls(name) << "'\n";
     print_usage(std::cerr);
     return pgstore::cli::usage;
 }

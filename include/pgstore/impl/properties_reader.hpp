@@ -5,6 +5,7 @@
 // Spirit X3 grammar that splits a logical line into key and value and resolves escapes.
 
 #include "../properties.hpp"
+#include "../redact.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 
@@ -288,7 +289,7 @@ inline void report_malformed(property_file& file, const logical_line& line, std:
         diagnostic d;
         d.level = severity::error;
         d.rule = "malformed-unicode-escape";
-        d.key = key;
+        d.key = show_key(key);  // a damaged key may hold a password
         d.where = line.locate(region_begin + offset, file.source);
         d.message = "malformed \\uXXXX escape: expected four hex digits after \\u";
         d.hint = "write \\u and exactly four hex digits, or \\\\u for a backslash and a u; "

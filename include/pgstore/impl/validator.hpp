@@ -252,6 +252,18 @@ private:
         } else if constexpr (std::is_integral_v<T>) {
             const auto v = parse_java_int(p.value);
             if (!v) {
+                // Digits that parseInt rejects are too large for a Java int.
+                const std::string_view unsigned_part =
+                    std::string_view(p.value).substr(!p.value.empty() && (p.value[0] == '-' || p.value[0] == '+'));
+                const bool digits = !unsigned_part.empty() && std::all_of(unsigned_part.begin(), unsigned_part.end(),
+                                                                          [](char c) { return c >= '0' && c <= '9'; });
+                if (digits) {
+                    add("invalid-integer", p.key, p.value_at,
+                        "expected a whole number from -2147483648 to 2147483647 (a Java int), saw " + echo(p.value),
+                        "write a smaller number; Java's Integer.parseInt rejects this value and the service "
+                        "fails at start-up");
+                    return false;
+                }
                 add("invalid-integer", p.key, p.value_at, "expected a whole number, saw " + echo(p.value),
                     "write only digits, without spaces or units; Java's Integer.parseInt rejects this "
                     "value and the service fails at start-up");
@@ -348,6 +360,13 @@ private:
                     "set the database user's real password");
                 return false;
             }
+        }
+        if (const auto nul = p.value.find('\0'); nul != std::string::npos) {
+            add("control-character", p.key, p.value_at,
+                "the password holds a NUL character (byte " + std::to_string(nul + 1)
+                    + " of the value), which PostgreSQL cannot store in a password",
+                "remove it; \\u0000 in a .properties file is a NUL character");
+            return false;
         }
         out = secret(p.value);
         return true;
@@ -511,10 +530,11 @@ private:
             if (c.connections > recommended) {
                 add("pool-size", std::string(settings::connections.key), value_at(settings::connections),
                     std::to_string(c.connections) + " connections is more than 3 per CPU core ("
-                        + std::to_string(recommended) + " for " + std::to_string(cores) + " cores"
-                        + (detected ? ", detected here" : "") + ")",
+                        + std::to_string(recommended) + " for " + std::to_string(cores)
+                        + (cores == 1 ? " core" : " cores") + (detected ? ", detected here" : "") + ")",
                     "set store.postgres.connections to " + std::to_string(recommended)
-                        + (detected ? ", or pass --cores with the service machine's core count" : ""));
+                        + (detected ? ", or check with the service machine's core count (pgstore check --cores N)"
+                                    : ""));
             }
         }
 
