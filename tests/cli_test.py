@@ -3,6 +3,7 @@
 official 2.1.0 schema, exit codes, and that no secret is ever printed."""
 import argparse
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -62,15 +63,21 @@ def main():
     except ImportError:
         expect(False, "sarif: python3-jsonschema is installed (tools/install-deps.sh installs it)")
     else:
-        schema = json.loads(pathlib.Path(args.sarif_schema).read_text())
+        schema_file = pathlib.Path(args.sarif_schema)
         log = json.loads(out)
-        try:
-            jsonschema.validate(log, schema)
-            valid = True
-        except jsonschema.ValidationError as e:
-            print(e)
-            valid = False
-        expect(valid, "sarif: the log is valid against the SARIF 2.1.0 schema")
+        # The official schema sits beside the checkout, in ../shared/reference/, as it does in CI;
+        # a clone without it still runs every other SARIF check.
+        if schema_file.exists() or os.environ.get("CI"):
+            schema = json.loads(schema_file.read_text())
+            try:
+                jsonschema.validate(log, schema)
+                valid = True
+            except jsonschema.ValidationError as e:
+                print(e)
+                valid = False
+            expect(valid, "sarif: the log is valid against the SARIF 2.1.0 schema")
+        else:
+            print(f"note: {schema_file} is absent, so the SARIF log was not checked against the schema")
         results = log["runs"][0]["results"]
         expect(len(results) == len(diags), "sarif: one result per finding")
         rules = log["runs"][0]["tool"]["driver"]["rules"]

@@ -136,7 +136,17 @@ TEST_CASE("validate - certificate authentication needs its three files")
              "store.postgres.auth.method=cert [missing-required]\n"
              "  hint: add a line `store.postgres.auth.key=...`: the client private key, unencrypted "
              "PKCS#8 DER (auth.method=cert)\n");
-    CHECK(r[1].find("`store.postgres.auth.ca`") != std::string::npos);
+    CHECK(r[1]
+          == "ekm.properties: error: missing required setting `store.postgres.auth.ca`, needed for "
+             "store.postgres.auth.method=cert [missing-required]\n"
+             "  hint: add a line `store.postgres.auth.ca=...`: the CA certificate that signed the server's "
+             "certificate, PEM (auth.method=cert)\n");
+    const auto no_cert = replace(cert, "store.postgres.auth.cert=/etc/ekm/client.crt\n",
+                                 "store.postgres.auth.key=/etc/ekm/client.pk8\nstore.postgres.auth.ca=/etc/ekm/ca.crt\n");
+    CHECK(only(no_cert)
+          == "ekm.properties: error: missing required setting `store.postgres.auth.cert`, needed for "
+             "store.postgres.auth.method=cert [missing-required]\n"
+             "  hint: add a line `store.postgres.auth.cert=...`: the client certificate, PEM (auth.method=cert)\n");
 }
 
 TEST_CASE("validate - wrong types and ranges")
@@ -162,10 +172,21 @@ TEST_CASE("validate - wrong types and ranges")
 
 TEST_CASE("validate - booleans as Java's Boolean.parseBoolean reads them")
 {
-    for (const char* v : {"yes", "1", "on", "true ", "TRUEE"}) {
+    const std::string java_reads_false = "  hint: Java's Boolean.parseBoolean reads everything but `true` (in any "
+                                         "letter case) as false, so the service would take this as false; write "
+                                         "true or false\n";
+    for (const char* v : {"1", "on", "TRUEE", "0"}) {
         CAPTURE(v);
-        CHECK(only(base + "store.postgres.update.schema=" + v + "\n").find("[invalid-boolean]") != std::string::npos);
+        CHECK(only(base + "store.postgres.update.schema=" + v + "\n")
+              == "ekm.properties:10:30: error: expected true or false, saw `" + std::string(v) + "` [invalid-boolean]\n"
+                     + java_reads_false);
     }
+    CHECK(only(base + "store.postgres.update.schema=true \n")
+          == "ekm.properties:10:30: error: expected true or false, saw `true ` [invalid-boolean]\n"
+             "  hint: remove the white space after `true`: Java keeps it, and Boolean.parseBoolean reads "
+             "everything but `true` (in any letter case) as false\n");
+    CHECK(only(base + "store.postgres.update.schema=False\t\n").find("remove the white space after `False`")
+          != std::string::npos);
     CHECK(only(base + "store.postgres.update.schema=yes\n")
           == "ekm.properties:10:30: error: expected true or false, saw `yes` [invalid-boolean]\n"
              "  hint: Java's Boolean.parseBoolean reads everything but `true` (in any letter case) as "
@@ -192,7 +213,18 @@ TEST_CASE("validate - host lists")
           == "ekm.properties:3:21: error: host `db1:5433` names a port; every host uses "
              "store.postgres.port [host-with-port]\n"
              "  hint: write `db1` and set store.postgres.port; hosts on different ports are not supported\n");
-    CHECK(only(replace(base, "host=db1,db2", "host=db1,[::1]:5433")).find("write `::1`") != std::string::npos);
+    CHECK(only(replace(base, "host=db1,db2", "host=db1,[::1]:5433"))
+          == "ekm.properties:3:25: error: host `[::1]:5433` names a port; every host uses "
+             "store.postgres.port [host-with-port]\n"
+             "  hint: write `::1` and set store.postgres.port; hosts on different ports are not supported\n");
+    CHECK(only(replace(base, "host=db1,db2", "host=db1,256.1.1.1"))
+          == "ekm.properties:3:25: error: `256.1.1.1` is not a valid host: not a valid IPv4 address (four numbers "
+             "0-255 separated by dots) [invalid-host]\n"
+             "  hint: write a host name, an IPv4 address or an IPv6 address\n");
+    CHECK(only(replace(base, "host=db1,db2", "host=1::2::3"))
+          == "ekm.properties:3:21: error: `1::2::3` is not a valid host: not a valid IPv6 address [invalid-host]\n"
+             "  hint: write a host name, an IPv4 address or an IPv6 address\n");
+    CHECK(check(replace(base, "host=db1,db2", "host=10.0.0.5,::1,fe80::1,db-1.example.com")).findings.empty());
     CHECK(only(replace(base, "host=db1,db2", "host=db1,,db2"))
           == "ekm.properties:3:25: error: empty host in `db1,,db2` [empty-host]\n"
              "  hint: remove the extra comma; every item of the list must name a host\n");

@@ -91,6 +91,46 @@ def check_material(pg, src, work):
     expect("--no-file-checks" in out and "CI" in out and "--expiry-warning-days" in out, "check --help")
 
 
+def check_as_other_users(pg, work):
+    """What a root test run cannot see by itself: a key the service's user cannot read, and a
+    group-readable key owned by someone other than root (libpq allows 0640 only for root's)."""
+    if os.geteuid() != 0:
+        print("note: not root, so the file-owner checks are left to the unit tests")
+        return
+    nobody = 65534
+    shared = pathlib.Path(tempfile.mkdtemp(prefix="pgstore-tls-owner-"))
+    try:
+        shared.chmod(0o755)
+        for name in ("good.properties",):
+            (shared / name).write_bytes((work / name).read_bytes())
+        (shared / "good").mkdir(mode=0o755)
+        for f in (work / "good").iterdir():
+            (shared / "good" / f.name).write_bytes(f.read_bytes())
+            (shared / "good" / f.name).chmod(0o644)
+        key = shared / "good" / "client.pk8"
+        expect(key.exists(), "the good material has good/client.pk8")
+        tool = shared / "pgstore"
+        tool.write_bytes(pathlib.Path(pg).read_bytes())
+        tool.chmod(0o755)
+        as_nobody = ["setpriv", f"--reuid={nobody}", f"--regid={nobody}", "--clear-groups"]
+
+        key.chmod(0o600)  # root's, so nobody cannot read it
+        code, out, err = run(as_nobody + [str(tool), "check", "--cores", "8", "good.properties"], shared)
+        expect(code == 1 and "error: the key file `good/client.pk8` cannot be read: Permission denied "
+               "[tls-file-missing]\n  hint: let the user the service runs as read it\n" in out,
+               f"a key the service's user cannot read is reported (got {code}: {out}{err})")
+
+        key.chmod(0o640)
+        code, out, _ = run([str(tool), "check", "--cores", "8", "good.properties"], shared)
+        expect(code == 0 and "tls-key-permissions" not in out, "a 0640 key owned by root is accepted, as libpq does")
+        os.chown(key, nobody, nobody)
+        code, out, _ = run([str(tool), "check", "--cores", "8", "good.properties"], shared)
+        expect(code == 0 and "warning: the key file `good/client.pk8` has mode 0640, so group or others can "
+               "access it [tls-key-permissions]" in out, f"a 0640 key owned by another user is reported ({out})")
+    finally:
+        subprocess.run(["rm", "-rf", str(shared)], check=False)
+
+
 def converts_like_openssl(pg, work, name, source, passin=None):
     """Converts `source` with pgstore and with openssl; both must agree and pass every check."""
     out = work / f"{name}.pk8"
@@ -220,6 +260,7 @@ def main():
         work = pathlib.Path(tmp)
         subprocess.run([str(src / "tools" / "tls-material.sh"), str(work)], check=True)
         check_material(pg, src, work)
+        check_as_other_users(pg, work)
         check_convert_key(pg, src, work)
 
     print(f"tls-cli: {len(failures)} failed")

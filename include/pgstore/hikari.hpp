@@ -9,7 +9,9 @@ namespace pgstore {
 /// The pool settings HikariCP ends up using, in its own units (milliseconds), after its
 /// setters and validate() have corrected what they dislike. The services hand HikariCP the
 /// store.postgres.* values in seconds times 1000 and leave minimumIdle unset, so the pool is
-/// fixed-size. tests/hikari_oracle.py compares this model with the real HikariCP.
+/// fixed-size. tests/hikari_oracle.py compares this model with the real HikariCP (Debian's 2.7.9);
+/// HikariCP 6 skips the two idle corrections in a fixed-size pool, where the idle timeout has no
+/// effect anyway.
 struct hikari_pool {
     std::int64_t maximum_pool_size = 10;
     std::int64_t minimum_idle = 10;
@@ -26,6 +28,13 @@ inline constexpr std::int64_t min_idle_timeout_ms = 10000;
 inline constexpr std::int64_t default_idle_timeout_ms = 600000;
 inline constexpr std::int64_t idle_margin_ms = 1000;
 } // namespace hikari
+
+static_assert(settings::max_lifetime.default_value * 1000 >= hikari::min_lifetime_ms
+                  && settings::idle_timeout.default_value * 1000 >= hikari::min_idle_timeout_ms
+                  && settings::idle_timeout.default_value * 1000 + hikari::idle_margin_ms
+                         <= settings::max_lifetime.default_value * 1000
+                  && settings::connection_timeout.default_value > 0,
+              "the default pool settings must pass HikariCP's corrections unchanged");
 
 /// What HikariCP makes of a configuration's pool settings.
 [[nodiscard]] constexpr hikari_pool effective_pool(const store_config& c) noexcept

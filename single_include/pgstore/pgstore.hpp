@@ -1761,7 +1761,9 @@ namespace pgstore {
 /// The pool settings HikariCP ends up using, in its own units (milliseconds), after its
 /// setters and validate() have corrected what they dislike. The services hand HikariCP the
 /// store.postgres.* values in seconds times 1000 and leave minimumIdle unset, so the pool is
-/// fixed-size. tests/hikari_oracle.py compares this model with the real HikariCP.
+/// fixed-size. tests/hikari_oracle.py compares this model with the real HikariCP (Debian's 2.7.9);
+/// HikariCP 6 skips the two idle corrections in a fixed-size pool, where the idle timeout has no
+/// effect anyway.
 struct hikari_pool {
     std::int64_t maximum_pool_size = 10;
     std::int64_t minimum_idle = 10;
@@ -1778,6 +1780,13 @@ inline constexpr std::int64_t min_idle_timeout_ms = 10000;
 inline constexpr std::int64_t default_idle_timeout_ms = 600000;
 inline constexpr std::int64_t idle_margin_ms = 1000;
 } // namespace hikari
+
+static_assert(settings::max_lifetime.default_value * 1000 >= hikari::min_lifetime_ms
+                  && settings::idle_timeout.default_value * 1000 >= hikari::min_idle_timeout_ms
+                  && settings::idle_timeout.default_value * 1000 + hikari::idle_margin_ms
+                         <= settings::max_lifetime.default_value * 1000
+                  && settings::connection_timeout.default_value > 0,
+              "the default pool settings must pass HikariCP's corrections unchanged");
 
 /// What HikariCP makes of a configuration's pool settings.
 [[nodiscard]] constexpr hikari_pool effective_pool(const store_config& c) noexcept
@@ -2154,9 +2163,16 @@ private:
                 out = iequals(p.value, "true");
                 return true;
             }
+            // Java keeps trailing white space, so `true ` is false to the service.
+            const auto last = p.value.find_last_not_of(" \t\f");
+            const std::string trimmed = last == std::string::npos ? std::string() : p.value.substr(0, last + 1);
+            const bool only_space = trimmed.size() != p.value.size()
+                                    && (iequals(trimmed, "true") || iequals(trimmed, "false"));
             add("invalid-boolean", p.key, p.value_at, "expected true or false, saw " + echo(p.value),
-                "Java's Boolean.parseBoolean reads everything but `true` (in any letter case) as "
-                "false, so the service would take this as false; write true or false");
+                only_space ? "remove the white space after `" + trimmed + "`: Java keeps it, and "
+                                 "Boolean.parseBoolean reads everything but `true` (in any letter case) as false"
+                           : "Java's Boolean.parseBoolean reads everything but `true` (in any letter case) as "
+                             "false, so the service would take this as false; write true or false");
             return false;
         } else if constexpr (std::is_integral_v<T>) {
             const auto v = parse_java_int(p.value);

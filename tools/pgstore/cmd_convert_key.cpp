@@ -182,10 +182,10 @@ int run_convert_key(const arguments& args)
     }
     const key_detection found = detect_key_format(*bytes);
     if (!is_private_key(found.format))
-        return fail(o.in + ": expected a private key, saw " + describe(found));
+        return fail(escape_controls(o.in) + ": expected a private key, saw " + describe(found));
     struct stat existing {};
     if (!o.force && ::lstat(o.out.c_str(), &existing) == 0)
-        return fail(o.out + " exists; pass --force to replace it");
+        return fail(escape_controls(o.out) + " exists; pass --force to replace it");
 
     passphrase_holder passphrase;
     if (has_passin && !passphrase.from_file(o.passin.substr(5)))
@@ -197,21 +197,21 @@ int run_convert_key(const arguments& args)
         loaded = load_private_key(*bytes, passphrase.get());
     if (!loaded.key && passphrase.get() == nullptr && is_encrypted(found.format)) {
         if (::isatty(STDIN_FILENO) == 0) {
-            return fail(o.in + " is encrypted (" + describe(found)
+            return fail(escape_controls(o.in) + " is encrypted (" + describe(found)
                         + "); give its pass phrase with --passin file:PATH, or run on a terminal");
         }
-        if (!passphrase.from_terminal(o.in))
+        if (!passphrase.from_terminal(escape_controls(o.in)))
             return findings;
         loaded = load_private_key(*bytes, passphrase.get());
     }
     if (!loaded.key)
-        return fail(o.in + ": " + loaded.error);
+        return fail(escape_controls(o.in) + ": " + loaded.error);
 
     const std::optional<secret> der = to_pkcs8_der(loaded.key.get());
     if (!der)
-        return fail(o.in + ": OpenSSL cannot encode this key as PKCS#8");
+        return fail(escape_controls(o.in) + ": OpenSSL cannot encode this key as PKCS#8");
     if (!write_key(o.out, der->reveal(), o.force, error))
-        return fail("cannot write " + o.out + ": " + error);
+        return fail("cannot write " + escape_controls(o.out) + ": " + error);
     std::cout << "pgstore convert-key: wrote " << escape_controls(o.out) << " (" << describe_key(loaded.key.get())
               << ", unencrypted PKCS#8 DER, mode 0600) from " << describe(found) << '\n';
     return clean;

@@ -245,9 +245,16 @@ private:
                 out = iequals(p.value, "true");
                 return true;
             }
+            // Java keeps trailing white space, so `true ` is false to the service.
+            const auto last = p.value.find_last_not_of(" \t\f");
+            const std::string trimmed = last == std::string::npos ? std::string() : p.value.substr(0, last + 1);
+            const bool only_space = trimmed.size() != p.value.size()
+                                    && (iequals(trimmed, "true") || iequals(trimmed, "false"));
             add("invalid-boolean", p.key, p.value_at, "expected true or false, saw " + echo(p.value),
-                "Java's Boolean.parseBoolean reads everything but `true` (in any letter case) as "
-                "false, so the service would take this as false; write true or false");
+                only_space ? "remove the white space after `" + trimmed + "`: Java keeps it, and "
+                                 "Boolean.parseBoolean reads everything but `true` (in any letter case) as false"
+                           : "Java's Boolean.parseBoolean reads everything but `true` (in any letter case) as "
+                             "false, so the service would take this as false; write true or false");
             return false;
         } else if constexpr (std::is_integral_v<T>) {
             const auto v = parse_java_int(p.value);
