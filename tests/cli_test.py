@@ -98,6 +98,27 @@ def main():
             _, out, err = run(pg, "check", "--format", fmt, "--profile", "production", str(secret_file), cwd=src)
             expect("Qw3rty" not in out + err, f"{fmt}: a password with mistakes is still never echoed")
 
+        # A key run into its password, misspelt, and a stray backslash joining the password's line to
+        # another setting: the password is in a key or in another value, and still never shown.
+        joined = pathlib.Path(tmp) / "joined.properties"
+        joined.write_text((src / "examples" / "ekm-password.properties").read_text()
+                          .replace("store.postgres.username=", "store.postgres.auth.paswordQw3rty-S3cret\n"
+                                   "store.postgres.auth.pwQw3rty-S3cret\nstore.postgres.username=")
+                          + "store.postgres.schema=ekm\\\nstore.postgres.auth.password=Qw3rty-S3cret\n")
+        for fmt in ("text", "json", "sarif"):
+            code, out, err = run(pg, "check", "--cores", "8", "--format", fmt, str(joined), cwd=src)
+            expect(code == 1 and "Qw3rty" not in out + err, f"{fmt}: a password in a key or a joined line is withheld")
+        code, out, err = run(pg, "check", "--cores", "8", "--print-effective", str(joined), cwd=src)
+        expect(code == 1 and "Qw3rty" not in out + err and "runs on into the line `store.postgres.auth.password...`"
+               in out and "[joined-line]" in out and "unknown key `store.postgres.auth.pasword<redacted>`" in out
+               and "did you mean `store.postgres.auth.password`?" in out,
+               f"--print-effective: joined and run-together passwords are withheld ({out})")
+        for fmt in ("libpq", "uri", "jdbc"):
+            code, out, err = run(pg, "conninfo", "--format", fmt, str(joined), cwd=src)
+            expect(code != 0 and "Qw3rty" not in out + err, f"conninfo {fmt}: a joined password line is refused")
+        code, _, err = run(pg, "conninfo", "--with", str(joined), cwd=src)
+        expect(code == 2 and "unrecognised option '--with'" in err, "options are never abbreviated")
+
         warn_only = pathlib.Path(tmp) / "warn.properties"
         warn_only.write_text((src / "examples" / "ekm-password.properties").read_text()
                              + "store.postgres.connection.idletimeout.seconds=5\n")
@@ -110,6 +131,17 @@ def main():
                              cwd=src)
         expect(code == 2 and "missing.properties: error: cannot read the file: No such file or directory" in err
                and "checked 1 file" in out, "an unreadable file exits 2 and the others are still checked")
+        for fmt in ("json", "sarif"):
+            code, out, _ = run(pg, "check", "--format", fmt, str(pathlib.Path(tmp) / "missing.properties"), cwd=src)
+            doc = json.loads(out)
+            if fmt == "json":
+                unread = doc["summary"]["unreadable"] == 1 and doc["files"][0]["error"] == (
+                    "cannot read the file: No such file or directory")
+            else:
+                invocation = doc["runs"][0]["invocations"][0]
+                unread = (not invocation["executionSuccessful"]
+                          and invocation["toolExecutionNotifications"][0]["level"] == "error")
+            expect(code == 2 and unread, f"{fmt}: an unreadable file is in the document, not only on stderr")
         code, _, err = run(pg, "check", tmp, cwd=src)
         expect(code == 2 and "is a directory" in err, "a directory exits 2")
         code, _, err = run(pg, "check", "/dev/zero", cwd=src)

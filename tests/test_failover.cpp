@@ -215,8 +215,8 @@ TEST_CASE("failover - all hosts fail")
         FAIL("expected a connection_error");
     } catch (const pgstore::connection_error& e) {
         const std::string what = e.what();
-        CHECK(e.headline() == "could not connect to any host within 1500 ms");
-        CHECK(what.rfind("could not connect to any host within 1500 ms\n  db1:5432: failed after ", 0) == 0);
+        CHECK(e.headline() == "could not connect to any host");
+        CHECK(what.rfind("could not connect to any host\n  db1:5432: failed after ", 0) == 0);
         CHECK(what.find(" ms: connection refused\n  [2001:db8::7]:5432: failed after ") != std::string::npos);
         CHECK(what.find(" ms: no route to host") != std::string::npos);
         REQUIRE(e.attempts().size() == 2);
@@ -239,6 +239,7 @@ TEST_CASE("failover - one deadline shared by every host")
     } catch (const pgstore::connection_error& e) {
         CHECK(ms_since(start) >= 100);
         CHECK(ms_since(start) < 2000);  // generous: the point is that db2 and db3 got no time
+        CHECK(e.headline() == "could not connect to any host within 100 ms");
         REQUIRE(e.attempts().size() == 3);
         CHECK(e.attempts()[0].outcome == attempt_outcome::failed);
         CHECK(e.attempts()[0].message == "timeout expired");
@@ -325,7 +326,7 @@ TEST_CASE("failover - read-only work")
             (void)pgstore::failover_connect({"primary"}, 5432, fake_connector{l}, ro(false));
             FAIL("expected a connection_error");
         } catch (const pgstore::connection_error& e) {
-            CHECK(e.headline() == "could not connect to any host within 1000 ms (read-only work, falling back to "
+            CHECK(e.headline() == "could not connect to any host (read-only work, falling back to "
                                   "the primary hosts is not allowed)");
             REQUIRE(e.attempts().size() == 1);
             CHECK(e.attempts()[0].host == "replica");
@@ -392,7 +393,9 @@ TEST_CASE("failover - staggered mode")
         auto r = pgstore::failover_connect({"db1", "db2"}, 5432, fake_connector{l}, o);
         CHECK(r.host == "db1");
         CHECK(r.connection.host() == "db1");
-        CHECK(l->order == std::vector<std::string>{"db1", "db2"});
+        // Each attempt runs on its own thread, so the ledger's order is the scheduler's, not the policy's.
+        CHECK(l->calls == std::map<std::string, int>{{"db1", 1}, {"db2", 1}});
+        CHECK(r.attempts[0].host == "db1");
         CHECK(r.attempts[1].outcome == attempt_outcome::superseded);
         CHECK(r.attempts[1].message == "connected, closed because db1:5432 comes first");
         (void)r.settled.get();

@@ -159,14 +159,14 @@ TEST_SUITE("cluster")
         const auto e = connect_failing(cfg, sharing(cfg, 3s, 3), options_for(cfg, 3s));
         const auto spent = clock_type::now() - start;
 
-        CHECK(e.headline() == "could not connect to any host within 3000 ms");
+        CHECK(e.headline() == "could not connect to any host");
         REQUIRE(e.attempts().size() == 3);
         CHECK(pgstore::libpq_failure_of(e.attempts()[0]) == pgstore::libpq_failure::refused);
         CHECK(pgstore::libpq_failure_of(e.attempts()[1]) == pgstore::libpq_failure::timed_out);
         CHECK(pgstore::libpq_failure_of(e.attempts()[2]) == pgstore::libpq_failure::refused);
         const std::string what = e.what();
         const std::string port = std::to_string(pg.port);
-        CHECK(what.rfind("could not connect to any host within 3000 ms\n", 0) == 0);
+        CHECK(what.rfind("could not connect to any host\n", 0) == 0);
         for (const char* host : {"127.0.0.9", "127.0.0.4", "127.0.0.10"})
             CHECK(what.find(std::string("\n  ") + host + ":" + port + ": failed after ") != std::string::npos);
         CHECK(what.find("ms: timed out: no answer within ") != std::string::npos);
@@ -207,7 +207,7 @@ TEST_SUITE("cluster")
             o.readonly_fallback = false;
             const auto e = connect_failing(cfg, pgstore::libpq_connector(cfg), o);
             CHECK(e.headline()
-                  == "could not connect to any host within 5000 ms (read-only work, falling back to the "
+                  == "could not connect to any host (read-only work, falling back to the "
                      "primary hosts is not allowed)");
             CHECK(e.attempts().size() == 1);
         }

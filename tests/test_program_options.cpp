@@ -349,8 +349,8 @@ TEST_CASE("program_options - unknown options and variables")
         CHECK(only(r)
               == "environment STORE_POSTGRES_CONECTIONS: error: unknown environment variable "
                  "`STORE_POSTGRES_CONECTIONS` [unknown-key]\n"
-                 "  hint: did you mean `STORE_POSTGRES_CONNECTIONS`? variables that name no "
-                 "setting are ignored\n");
+                 "  hint: did you mean `STORE_POSTGRES_CONNECTIONS`? a variable that names no setting is "
+                 "ignored, so the service would run without this setting\n");
     }
     SUBCASE("other STORE_* variables: a warning for a near miss, nothing for the rest")
     {
@@ -360,7 +360,8 @@ TEST_CASE("program_options - unknown options and variables")
         CHECK(only(r)
               == "environment STORE_TYPES: warning: unknown environment variable `STORE_TYPES` "
                  "[unknown-key]\n"
-                 "  hint: did you mean `STORE_TYPE`? variables that name no setting are ignored\n");
+                 "  hint: did you mean `STORE_TYPE`? a variable that names no setting is ignored, so the service would "
+                 "run without this setting\n");
     }
     SUBCASE("an unknown key in a Program_options config file has its line and column")
     {

@@ -114,6 +114,13 @@ TEST_CASE("properties - malformed unicode escapes are errors at their position")
     // Nothing is lost: the entries are kept with the escape as written.
     CHECK(value_of(f, "bad") == "x\\u12G4");
     CHECK(value_of(f, "ok") == "1");
+
+    // Java stops at the first; the rest of the line is counted in the one finding.
+    const auto many = read_properties("k=\\u1 \\uZ \\u", "many.properties");
+    REQUIRE(many.problems.size() == 1);
+    CHECK(many.problems[0].message
+          == "malformed \\uXXXX escape: expected four hex digits after \\u (and 2 more on this line)");
+    CHECK(at(many.problems[0].where) == "1:3");
 }
 
 TEST_CASE("properties - locations of keys and values")

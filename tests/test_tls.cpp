@@ -339,6 +339,9 @@ TEST_CASE("tls - key formats are named with OpenSSL's decoders")
             "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
         CHECK(detect(params + key_bytes(m.ec_key.get(), form::traditional_pem)).format
               == key_format::sec1_pem);
+        const auto loaded = pgstore::load_private_key(params + key_bytes(m.ec_key.get(), form::traditional_pem));
+        CHECK_MESSAGE(loaded.key, loaded.error);
+        CHECK(loaded.error.empty());
     }
     SUBCASE("a key next to a certificate is what a key file holds")
     {

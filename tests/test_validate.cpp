@@ -97,6 +97,58 @@ TEST_CASE("validate - unknown keys")
     }
 }
 
+TEST_CASE("validate - a line joined to the one before by a stray backslash")
+{
+    const auto joined = rendered(check(replace(base, "schema=ekm\n", "schema=ekm\\\n")));
+    REQUIRE(joined.size() == 2);
+    CHECK(joined[0]
+          == "ekm.properties: error: missing required setting `store.postgres.username` [missing-required]\n"
+             "  hint: its line was joined to the value of `store.postgres.schema` on line 6 by a backslash at the "
+             "end of the line before it; remove that backslash\n");
+    CHECK(joined[1]
+          == "ekm.properties:6:23: error: the value of `store.postgres.schema` runs on into the line "
+             "`store.postgres.username...`, which Java reads as part of it [joined-line]\n"
+             "  hint: remove the backslash at the end of the line before it; a line that ends with a backslash "
+             "continues on the next\n");
+    const auto into_password = rendered(check(replace(base, "auth.method=password\n", "auth.method=password\\\n")));
+    REQUIRE(into_password.size() == 1);  // without a method, no password is asked for
+    CHECK(into_password[0].find("runs on into the line `store.postgres.auth.password...`") != std::string::npos);
+    CHECK(into_password[0].find("s3cret") == std::string::npos);
+    const auto out_of_password =
+        only(replace(base, "auth.password=s3cret-Pw\n", "auth.password=s3cret-Pw\\\nstore.postgres.port=5432\n"));
+    CHECK(out_of_password.find("the value of `store.postgres.auth.password` runs on into a line of another store "
+                               "setting") != std::string::npos);
+    CHECK(out_of_password.find("5432") == std::string::npos);
+    // A host that merely starts with "store." is no joined line.
+    CHECK(check(replace(base, "host=db1,db2", "host=store.example.com")).findings.empty());
+}
+
+TEST_CASE("validate - a password key run into its value is withheld, even misspelt")
+{
+    for (const char* key : {"store.postgres.auth.paswordHunter2", "store.postgres.auth.pasword\\=Hunter2",
+                            "store.postgres.auth.pwHunter2", "store.postgres.auth.passwordHunter2"}) {
+        CAPTURE(key);
+        const auto text = only(base + key + "\n");
+        CHECK(text.find("Hunter") == std::string::npos);
+        CHECK(text.find("<redacted>` [unknown-key]") != std::string::npos);
+        CHECK(text.find("did you mean `store.postgres.auth.password`?") != std::string::npos);
+    }
+}
+
+TEST_CASE("validate - a UTF-8 byte order mark hides the first key from Java")
+{
+    const auto r = rendered(check("\xEF\xBB\xBF" + base));
+    REQUIRE(r.size() == 2);
+    CHECK(r[0]
+          == "ekm.properties: error: missing required setting `store.type` [missing-required]\n"
+             "  hint: correct the key `\u00ef\u00bb\u00bfstore.type` on line 1, which looks like a misspelling of it\n");
+    CHECK(r[1]
+          == "ekm.properties:1:1: error: the file starts with a UTF-8 byte order mark, which Java reads as part of "
+             "the first key `store.type` [byte-order-mark]\n"
+             "  hint: save the file without the byte order mark (UTF-8 without BOM), for example with "
+             "`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`\n");
+}
+
 TEST_CASE("validate - duplicate keys name both lines")
 {
     CHECK(only(base + "store.postgres.port=6432\n")
@@ -168,6 +220,12 @@ TEST_CASE("validate - wrong types and ranges")
              "  hint: write a smaller number; Java's Integer.parseInt rejects this value and the service fails at "
              "start-up\n");
     CHECK(check(base + "store.postgres.connections=+12\n").config.connections == 12);
+    CHECK(only(replace(base, "port=5432", "port=5432 # primary"))
+          == "ekm.properties:4:21: error: expected a whole number, saw `5432 # primary` [invalid-integer]\n"
+             "  hint: move the comment to a line of its own: in a .properties file `#` and `!` start a comment "
+             "only at the beginning of a line, so Java reads this one as part of the value\n");
+    CHECK(only(replace(base, "auth.method=password", "auth.method=password ! or cert"))
+              .find("move the comment to a line of its own") != std::string::npos);
 }
 
 TEST_CASE("validate - booleans as Java's Boolean.parseBoolean reads them")

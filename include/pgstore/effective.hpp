@@ -106,12 +106,18 @@ effective_settings(const validation_result& result)
 {
     // Long host lists would push every origin far right; past this width a value is not padded.
     constexpr std::size_t max_value_column = 40;
+    // Columns on a terminal: a UTF-8 character is one column, whatever its number of bytes.
+    auto columns = [](std::string_view text) {
+        return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        }));
+    };
     std::size_t key_width = 0;
     std::size_t value_width = 0;
     for (const auto& e : all) {
         key_width = std::max(key_width, e.key.size());
-        if (e.value.size() <= max_value_column)
-            value_width = std::max(value_width, e.value.size());
+        if (columns(e.value) <= max_value_column)
+            value_width = std::max(value_width, columns(e.value));
     }
 
     std::string out;
@@ -122,7 +128,8 @@ effective_settings(const validation_result& result)
         out += e.value;
         const std::string origin = e.origin_text();
         if (!origin.empty()) {
-            out.append(e.value.size() < value_width ? value_width - e.value.size() + 2 : 2, ' ');
+            const std::size_t width = columns(e.value);
+            out.append(width < value_width ? value_width - width + 2 : 2, ' ');
             out += origin;
         }
         out += '\n';

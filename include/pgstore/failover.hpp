@@ -287,7 +287,8 @@ inline std::vector<candidate> candidates(const std::vector<std::string>& hosts, 
 
 inline constexpr const char standby_message[] = "standby, read-write work needs the primary";
 
-inline std::string headline(const std::vector<attempt_record>& records, const failover_options& o)
+inline std::string headline(const std::vector<attempt_record>& records, const failover_options& o,
+                            clock::time_point deadline)
 {
     const bool any_standby = std::any_of(records.begin(), records.end(), [](const attempt_record& r) {
         return r.outcome == attempt_outcome::standby;
@@ -296,7 +297,10 @@ inline std::string headline(const std::vector<attempt_record>& records, const fa
         return "no host to connect to";
     if (any_standby)
         return "no primary among the hosts";
-    std::string h = "could not connect to any host within " + std::to_string(o.timeout.count()) + " ms";
+    // The time limit is named only when it was reached; hosts that refused at once were not slow.
+    std::string h = "could not connect to any host";
+    if (clock::now() >= deadline)
+        h += " within " + std::to_string(o.timeout.count()) + " ms";
     if (o.work == work::read_only && o.readonly_host && !o.readonly_fallback)
         h += " (read-only work, falling back to the primary hosts is not allowed)";
     return h;
@@ -376,7 +380,7 @@ connection_result<Conn> connect_sequential(const std::vector<candidate>& list, s
         records.push_back(std::move(rec));
     }
     if (!chosen)
-        throw connection_error(headline(records, o), records);
+        throw connection_error(headline(records, o, deadline), records);
 
     std::promise<std::vector<attempt_record>> done;
     done.set_value(records);
@@ -611,7 +615,7 @@ connection_result<Conn> connect_staggered(const std::vector<candidate>& list, st
     st->settle_if_quiet();
     lock.unlock();
     if (!chosen)
-        throw connection_error(headline(records, o), records);
+        throw connection_error(headline(records, o, deadline), records);
     return connection_result<Conn>{std::move(*chosen), chosen_host, port, std::move(records), settled};
 }
 

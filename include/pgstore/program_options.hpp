@@ -533,7 +533,8 @@ private:
         diagnostic d = impl::make_diagnostic(
             "unknown-key", key, std::move(where), "unknown environment variable `" + name + "`",
             guess ? "did you mean `" + environment_name(*guess)
-                        + "`? variables that name no setting are ignored"
+                        + "`? a variable that names no setting is "
+                        "ignored, so the service would run without this setting"
                   : "remove it or correct its name; the variables are the keys in upper case "
                     "with `_` for `.`, such as STORE_POSTGRES_HOST");
         if (!ours)

@@ -273,8 +273,16 @@ struct loaded_key {
         OSSL_DECODER_CTX_set_passphrase(
             ctx.get(), reinterpret_cast<const unsigned char*>(pass.data()), pass.size());
     }
-    const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-    std::size_t left = bytes.size();
+    // The decoder reads the first PEM block only, and `openssl ecparam -genkey` puts an
+    // EC PARAMETERS block before the key: start at the key's own block.
+    std::string_view key_bytes = bytes;
+    if (!found.pem_label.empty()) {
+        const std::size_t begin = bytes.find("-----BEGIN " + found.pem_label + "-----");
+        if (begin != std::string_view::npos)
+            key_bytes = bytes.substr(begin);
+    }
+    const auto* data = reinterpret_cast<const unsigned char*>(key_bytes.data());
+    std::size_t left = key_bytes.size();
     const bool ok = OSSL_DECODER_from_data(ctx.get(), &data, &left) == 1;
     impl::ossl::pkey owned(key);
     if (!ok || !owned) {

@@ -500,6 +500,151 @@ template <class T>
 }
 
 } // namespace pgstore
+// ---- pgstore/suggest.hpp ----
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgstore {
+
+namespace impl {
+constexpr char ascii_lower(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+} // namespace impl
+
+/// Edit distance with adjacent transpositions (optimal string alignment), ignoring ASCII letter
+/// case, since a swapped pair is the commonest typo in a key. Stops early and returns
+/// `limit + 1` once the distance is known to exceed `limit`; every key of a large service file
+/// is compared with every setting, so the cut-off matters.
+[[nodiscard]] inline std::size_t edit_distance(std::string_view a, std::string_view b,
+                                               std::size_t limit = static_cast<std::size_t>(-1) - 1)
+{
+    const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+    if (gap > limit)
+        return limit + 1;
+    // Each edit changes the letter counts by at most two, so half their difference is a lower
+    // bound; it rules out nearly every unrelated key without filling the table.
+    int counts[128] = {};
+    for (char c : a)
+        ++counts[static_cast<unsigned char>(impl::ascii_lower(c)) & 127];
+    for (char c : b)
+        --counts[static_cast<unsigned char>(impl::ascii_lower(c)) & 127];
+    std::size_t unmatched = 0;
+    for (int n : counts)
+        unmatched += static_cast<std::size_t>(n < 0 ? -n : n);
+    if ((unmatched + 1) / 2 > limit)
+        return limit + 1;
+    auto same = [](char x, char y) { return impl::ascii_lower(x) == impl::ascii_lower(y); };
+    std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        previous[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = i;
+        std::size_t row_min = current[0];
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = same(a[i - 1], b[j - 1]) ? 0 : 1;
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+            if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]))
+                current[j] = std::min(current[j], before[j - 2] + 1);
+            row_min = std::min(row_min, current[j]);
+        }
+        // A transposition reaches back two rows, so both must be past the limit to stop.
+        const std::size_t previous_min = *std::min_element(previous.begin(), previous.end());
+        if (row_min > limit && previous_min > limit)
+            return limit + 1;
+        before.swap(previous);
+        previous.swap(current);
+    }
+    return std::min(previous[b.size()], limit + 1);
+}
+
+namespace impl {
+
+/// The words of a key after `store.` and `postgres.`, lower-cased and run together, without a
+/// last word that names a unit: `store.postgres.Idle_Timeout.ms` -> "idletimeout".
+inline std::string key_stem(std::string_view key)
+{
+    std::string out;
+    std::size_t last_word = 0;
+    for (char c : key) {
+        if (c == '.' || c == '_' || c == '-') {
+            last_word = out.size();
+            continue;
+        }
+        out += ascii_lower(c);
+    }
+    for (std::string_view unit : {"seconds", "secs", "sec", "millis", "ms"}) {
+        if (std::string_view(out).substr(last_word) == unit && last_word > 0) {
+            out.resize(last_word);
+            break;
+        }
+    }
+    for (std::string_view prefix : {"store", "postgres"}) {
+        if (std::string_view(out).substr(0, prefix.size()) == prefix)
+            out.erase(0, prefix.size());
+    }
+    return out;
+}
+
+} // namespace impl
+
+/// The known key an unknown one was most likely meant to be: the nearest by edit distance when
+/// close enough, else one that only adds a last word to it, else one that ends with the same last
+/// word (store.postgres.password -> store.postgres.auth.password), else the only one whose words
+/// contain the unknown key's words (store.postgres.idle.timeout ->
+/// store.postgres.connection.idletimeout.seconds). Nothing when no key fits.
+template <class Keys>
+[[nodiscard]] std::optional<std::string_view> suggest_key(std::string_view unknown, const Keys& known)
+{
+    std::optional<std::string_view> best;
+    std::size_t best_distance = std::max<std::size_t>(2, unknown.size() / 8) + 1;
+    for (std::string_view k : known) {
+        const std::size_t d = edit_distance(unknown, k, best_distance - 1);
+        if (d < best_distance) {
+            best_distance = d;
+            best = k;
+        }
+    }
+    if (best)
+        return best;
+
+    for (std::string_view k : known) {
+        if (k.size() > unknown.size() && k.substr(0, unknown.size()) == unknown && k[unknown.size()] == '.')
+            return k;  // a unit left off, as in ...maxlifetime for ...maxlifetime.seconds
+    }
+
+    const auto last_word = [](std::string_view s) { return s.substr(s.rfind('.') + 1); };
+    if (unknown.rfind("store.", 0) != 0)
+        return std::nullopt;
+    if (last_word(unknown).size() >= 4) {
+        for (std::string_view k : known) {
+            if (last_word(k) == last_word(unknown))
+                return k;
+        }
+    }
+
+    const std::string stem = impl::key_stem(unknown);
+    if (stem.size() < 4)
+        return std::nullopt;
+    std::optional<std::string_view> containing;
+    for (std::string_view k : known) {
+        if (impl::key_stem(k).find(stem) == std::string::npos)
+            continue;
+        if (containing)
+            return std::nullopt;  // more than one key fits: better no guess than a wrong one
+        containing = k;
+    }
+    return containing;
+}
+
+} // namespace pgstore
 
 #include <cstddef>
 #include <string>
@@ -522,6 +667,57 @@ inline std::size_t secret_word_end(std::string_view s)
             if (k == word.size())
                 return i + k;
         }
+    }
+    return std::string_view::npos;
+}
+
+/// End of a misspelt "password" (`pasword`, `passwrod`) or a "pw" that opens a word of a key, or
+/// npos: a key that lost its separator after such a word carries the password right after it.
+inline std::size_t misspelt_secret_word_end(std::string_view key)
+{
+    constexpr std::string_view word = "password";
+    for (std::size_t begin = 0; begin < key.size();) {
+        const std::size_t dot = std::min(key.find('.', begin), key.size());
+        const std::string_view part = key.substr(begin, dot - begin);
+        if (part.size() > 2 && (part[0] == 'p' || part[0] == 'P') && (part[1] == 'w' || part[1] == 'W'))
+            return begin + 2;
+        std::size_t best = std::string_view::npos;
+        std::size_t best_distance = 3;
+        for (std::size_t n = 6; n <= std::min<std::size_t>(10, part.size()); ++n) {
+            const std::size_t d = edit_distance(part.substr(0, n), word, 2);
+            if (d < best_distance) {
+                best_distance = d;
+                best = n;
+            }
+        }
+        if (best != std::string_view::npos && best < part.size())
+            return begin + best;
+        begin = dot + 1;
+    }
+    return std::string_view::npos;
+}
+
+/// Where a value holds a line that a stray backslash joined to it: the `store.` of a store key
+/// followed by a separator, or of any store.postgres.* or store.database.* word; npos if none.
+inline std::size_t joined_key_at(std::string_view value)
+{
+    auto key_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+               || c == '-';
+    };
+    constexpr std::string_view prefix = "store.";
+    for (std::size_t at = value.find(prefix); at != std::string_view::npos; at = value.find(prefix, at + 1)) {
+        std::size_t end = at + prefix.size();
+        while (end < value.size() && key_char(value[end]))
+            ++end;
+        if (end == at + prefix.size())
+            continue;
+        const std::string_view run = value.substr(at, end - at);
+        const bool separator = end < value.size()
+                               && (value[end] == '=' || value[end] == ':' || value[end] == ' ' || value[end] == '\t'
+                                   || value[end] == '\f');
+        if (separator || run.rfind("store.postgres.", 0) == 0 || run.rfind("store.database.", 0) == 0)
+            return at;
     }
     return std::string_view::npos;
 }
@@ -563,7 +759,20 @@ inline std::string show_key(std::string_view key)
         if (known == key)
             return std::string(key);
     }
+    if (const auto cut = misspelt_secret_word_end(key); cut != std::string_view::npos)
+        return printable(key.substr(0, cut), 120) + std::string(secret::redacted());
     return printable(key, 120);
+}
+
+/// The start of a line that a stray backslash joined to a value, as a message quotes it: the
+/// key as show_key shows it, then an ellipsis for what follows; `at` is from joined_key_at.
+inline std::string show_joined_line(std::string_view value, std::size_t at)
+{
+    std::size_t end = at;
+    while (end < value.size() && value[end] != '=' && value[end] != ':' && value[end] != ' '
+           && value[end] != '\t' && value[end] != '\f')
+        ++end;
+    return "`" + show_key(value.substr(at, end - at)) + "...`";
 }
 
 } // namespace pgstore::impl
@@ -582,10 +791,12 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 64> all_rules{{
+inline constexpr std::array<rule_info, 66> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
     {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
     {"control-character", severity::error, "a control character in a name or path, or a NUL in the password"},
+    {"byte-order-mark", severity::error, "a UTF-8 byte order mark, which Java reads as part of the first key"},
+    {"joined-line", severity::error, "a value that a trailing backslash joined to the next line"},
     {"windows-path", severity::warning, "a Windows path whose backslashes Java read as escapes"},
     {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
     {"duplicate-key", severity::warning, "a key set more than once; the last one wins"},
@@ -1018,17 +1229,21 @@ inline std::optional<std::size_t> first_non_ascii(std::string_view text, std::si
 inline void report_malformed(property_file& file, const logical_line& line, std::size_t region_begin,
                              const unescaper& u, const std::string& key)
 {
-    for (std::size_t offset : u.malformed) {
-        diagnostic d;
-        d.level = severity::error;
-        d.rule = "malformed-unicode-escape";
-        d.key = show_key(key);  // a damaged key may hold a password
-        d.where = line.locate(region_begin + offset, file.source);
-        d.message = "malformed \\uXXXX escape: expected four hex digits after \\u";
-        d.hint = "write \\u and exactly four hex digits, or \\\\u for a backslash and a u; "
-                 "Java's Properties.load throws on this file and the service will not start";
-        file.problems.push_back(std::move(d));
-    }
+    // Java stops at the first one, so one finding per key or value names it and counts the rest;
+    // a finding per escape would make a line of many escapes quadratic.
+    if (u.malformed.empty())
+        return;
+    diagnostic d;
+    d.level = severity::error;
+    d.rule = "malformed-unicode-escape";
+    d.key = show_key(key);  // a damaged key may hold a password
+    d.where = line.locate(region_begin + u.malformed.front(), file.source);
+    d.message = "malformed \\uXXXX escape: expected four hex digits after \\u";
+    if (const std::size_t more = u.malformed.size() - 1; more > 0)
+        d.message += " (and " + std::to_string(more) + " more on this line)";
+    d.hint = "write \\u and exactly four hex digits, or \\\\u for a backslash and a u; "
+             "Java's Properties.load throws on this file and the service will not start";
+    file.problems.push_back(std::move(d));
 }
 
 } // namespace impl
@@ -1337,151 +1552,6 @@ inline std::string_view trim_blanks(std::string_view s)
             return items;
         start = comma + 1;
     }
-}
-
-} // namespace pgstore
-// ---- pgstore/suggest.hpp ----
-
-#include <algorithm>
-#include <cctype>
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace pgstore {
-
-namespace impl {
-constexpr char ascii_lower(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-} // namespace impl
-
-/// Edit distance with adjacent transpositions (optimal string alignment), ignoring ASCII letter
-/// case, since a swapped pair is the commonest typo in a key. Stops early and returns
-/// `limit + 1` once the distance is known to exceed `limit`; every key of a large service file
-/// is compared with every setting, so the cut-off matters.
-[[nodiscard]] inline std::size_t edit_distance(std::string_view a, std::string_view b,
-                                               std::size_t limit = static_cast<std::size_t>(-1) - 1)
-{
-    const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
-    if (gap > limit)
-        return limit + 1;
-    // Each edit changes the letter counts by at most two, so half their difference is a lower
-    // bound; it rules out nearly every unrelated key without filling the table.
-    int counts[128] = {};
-    for (char c : a)
-        ++counts[static_cast<unsigned char>(impl::ascii_lower(c)) & 127];
-    for (char c : b)
-        --counts[static_cast<unsigned char>(impl::ascii_lower(c)) & 127];
-    std::size_t unmatched = 0;
-    for (int n : counts)
-        unmatched += static_cast<std::size_t>(n < 0 ? -n : n);
-    if ((unmatched + 1) / 2 > limit)
-        return limit + 1;
-    auto same = [](char x, char y) { return impl::ascii_lower(x) == impl::ascii_lower(y); };
-    std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        previous[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        current[0] = i;
-        std::size_t row_min = current[0];
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = same(a[i - 1], b[j - 1]) ? 0 : 1;
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
-            if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]))
-                current[j] = std::min(current[j], before[j - 2] + 1);
-            row_min = std::min(row_min, current[j]);
-        }
-        // A transposition reaches back two rows, so both must be past the limit to stop.
-        const std::size_t previous_min = *std::min_element(previous.begin(), previous.end());
-        if (row_min > limit && previous_min > limit)
-            return limit + 1;
-        before.swap(previous);
-        previous.swap(current);
-    }
-    return std::min(previous[b.size()], limit + 1);
-}
-
-namespace impl {
-
-/// The words of a key after `store.` and `postgres.`, lower-cased and run together, without a
-/// last word that names a unit: `store.postgres.Idle_Timeout.ms` -> "idletimeout".
-inline std::string key_stem(std::string_view key)
-{
-    std::string out;
-    std::size_t last_word = 0;
-    for (char c : key) {
-        if (c == '.' || c == '_' || c == '-') {
-            last_word = out.size();
-            continue;
-        }
-        out += ascii_lower(c);
-    }
-    for (std::string_view unit : {"seconds", "secs", "sec", "millis", "ms"}) {
-        if (std::string_view(out).substr(last_word) == unit && last_word > 0) {
-            out.resize(last_word);
-            break;
-        }
-    }
-    for (std::string_view prefix : {"store", "postgres"}) {
-        if (std::string_view(out).substr(0, prefix.size()) == prefix)
-            out.erase(0, prefix.size());
-    }
-    return out;
-}
-
-} // namespace impl
-
-/// The known key an unknown one was most likely meant to be: the nearest by edit distance when
-/// close enough, else one that only adds a last word to it, else one that ends with the same last
-/// word (store.postgres.password -> store.postgres.auth.password), else the only one whose words
-/// contain the unknown key's words (store.postgres.idle.timeout ->
-/// store.postgres.connection.idletimeout.seconds). Nothing when no key fits.
-template <class Keys>
-[[nodiscard]] std::optional<std::string_view> suggest_key(std::string_view unknown, const Keys& known)
-{
-    std::optional<std::string_view> best;
-    std::size_t best_distance = std::max<std::size_t>(2, unknown.size() / 8) + 1;
-    for (std::string_view k : known) {
-        const std::size_t d = edit_distance(unknown, k, best_distance - 1);
-        if (d < best_distance) {
-            best_distance = d;
-            best = k;
-        }
-    }
-    if (best)
-        return best;
-
-    for (std::string_view k : known) {
-        if (k.size() > unknown.size() && k.substr(0, unknown.size()) == unknown && k[unknown.size()] == '.')
-            return k;  // a unit left off, as in ...maxlifetime for ...maxlifetime.seconds
-    }
-
-    const auto last_word = [](std::string_view s) { return s.substr(s.rfind('.') + 1); };
-    if (unknown.rfind("store.", 0) != 0)
-        return std::nullopt;
-    if (last_word(unknown).size() >= 4) {
-        for (std::string_view k : known) {
-            if (last_word(k) == last_word(unknown))
-                return k;
-        }
-    }
-
-    const std::string stem = impl::key_stem(unknown);
-    if (stem.size() < 4)
-        return std::nullopt;
-    std::optional<std::string_view> containing;
-    for (std::string_view k : known) {
-        if (impl::key_stem(k).find(stem) == std::string::npos)
-            continue;
-        if (containing)
-            return std::nullopt;  // more than one key fits: better no guess than a wrong one
-        containing = k;
-    }
-    return containing;
 }
 
 } // namespace pgstore
@@ -1935,6 +2005,20 @@ inline constexpr std::uint32_t infra_margin = 30;
 inline constexpr std::uint32_t cockroach_max_lifetime = 1800;
 inline constexpr std::size_t postgres_max_name = 63;
 
+// `#` and `!` start a comment only at the beginning of a line; after a value they are part of it.
+inline constexpr std::string_view inline_comment_hint =
+    "move the comment to a line of its own: in a .properties file `#` and `!` start a comment only "
+    "at the beginning of a line, so Java reads this one as part of the value";
+
+inline bool has_inline_comment(std::string_view value)
+{
+    for (std::size_t i = 1; i < value.size(); ++i) {
+        if ((value[i] == '#' || value[i] == '!') && (value[i - 1] == ' ' || value[i - 1] == '\t'))
+            return true;
+    }
+    return false;
+}
+
 class validator {
 public:
     validator(const std::vector<property>& entries, std::string source, const validation_options& options)
@@ -2004,7 +2088,8 @@ private:
             if (index < settings::count)
                 found_[index] = &p;
             if (!ours && index == settings::count) {
-                suggest_for_foreign_key(p);
+                if (!report_byte_order_mark(p))
+                    suggest_for_foreign_key(p);
                 continue;
             }
             if (auto [it, fresh] = seen.emplace(p.key, &p); !fresh) {
@@ -2026,13 +2111,25 @@ private:
         for (const property* p : found_) {
             if (p != nullptr)
                 check_spelling_of_value(*p);
+            if (p == nullptr)
+                continue;
+            if (const std::size_t at = joined_key_at(p->value); at != std::string_view::npos) {
+                const std::string_view rest = std::string_view(p->value).substr(at);
+                const std::size_t index = settings::index_of(rest.substr(0, rest.find_first_of("=: \t\f")));
+                if (index < settings::count && found_[index] == nullptr)
+                    swallowed_by_[index] = p;
+            }
         }
     }
 
     void report_unknown(const property& p)
     {
         const bool postgres_key = starts_with(p.key, "store.postgres.") || starts_with(p.key, "store.database.");
-        const auto guess = suggest_key(p.key, settings::keys);
+        auto guess = suggest_key(p.key, settings::keys);
+        // A (misspelt) password word with more after it is the password key run into its value.
+        if (!guess && postgres_key
+            && (misspelt_secret_word_end(p.key) != std::string::npos || secret_word_end(p.key) != std::string::npos))
+            guess = settings::password.key;
         if (!postgres_key && !guess)
             return;  // another store type's key, such as store.kmip.hostname
         std::string hint = guess ? "did you mean `" + std::string(*guess) + "`?" : "remove it or correct its name;";
@@ -2051,6 +2148,27 @@ private:
         auto& d = add("unknown-key", p.key, p.key_at, "unknown key `" + show_key(p.key) + "`", std::move(hint));
         if (!postgres_key)
             d.level = severity::warning;
+    }
+
+    // A UTF-8 byte order mark read as ISO-8859-1, as Java's load(InputStream) reads it.
+    static constexpr std::string_view byte_order_mark = "\xC3\xAF\xC2\xBB\xC2\xBF";
+
+    bool report_byte_order_mark(const property& p)
+    {
+        if (!starts_with(p.key, byte_order_mark) || p.key_at.line != 1 || p.key_at.column != 1)
+            return false;
+        const std::string rest = p.key.substr(byte_order_mark.size());
+        const std::size_t index = settings::index_of(rest);
+        auto& d = add("byte-order-mark", p.key, p.key_at,
+                      "the file starts with a UTF-8 byte order mark, which Java reads as part of the first key `"
+                          + show_key(rest) + "`",
+                      "save the file without the byte order mark (UTF-8 without BOM), for example with "
+                      "`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`");
+        if (index < settings::count)
+            misspelled_[index] = &p;
+        else
+            d.level = severity::warning;
+        return true;
     }
 
     void suggest_for_foreign_key(const property& p)
@@ -2125,7 +2243,24 @@ private:
             report_empty(s, *p);
             return;
         }
+        if (const std::size_t joined = joined_key_at(p->value); joined != std::string_view::npos) {
+            report_joined_line(s, *p, joined);
+            return;
+        }
         valid_[index] = parse(s, *p, result_.config.*(s.field));
+    }
+
+    template <class T>
+    void report_joined_line(const setting<T>& s, const property& p, std::size_t joined)
+    {
+        // The joined line is often the password's, so neither value is shown.
+        add("joined-line", p.key, p.value_at,
+            "the value of `" + p.key + "` runs on into "
+                + (s.is_secret() ? std::string("a line of another store setting")
+                                 : "the line " + show_joined_line(p.value, joined))
+                + ", which Java reads as part of it",
+            "remove the backslash at the end of the line before it; a line that ends with a backslash "
+            "continues on the next");
     }
 
     template <class T>
@@ -2137,7 +2272,11 @@ private:
         if (s.needed == presence::cert_auth)
             message += ", needed for store.postgres.auth.method=cert";
         std::string hint = "add a line `" + std::string(s.key) + "=...`: " + std::string(s.help);
-        if (const property* typo = misspelled_[settings::index_of(s.key)]) {
+        if (const property* joined = swallowed_by_[settings::index_of(s.key)]) {
+            hint = "its line was joined to the value of `" + joined->key + "` on line "
+                   + std::to_string(joined->key_at.line) + " by a backslash at the end of the line before it; "
+                   "remove that backslash";
+        } else if (const property* typo = misspelled_[settings::index_of(s.key)]) {
             hint = "correct the key `" + show_key(typo->key) + "` on line " + std::to_string(typo->key_at.line)
                    + ", which looks like a misspelling of it";
         }
@@ -2169,7 +2308,8 @@ private:
             const bool only_space = trimmed.size() != p.value.size()
                                     && (iequals(trimmed, "true") || iequals(trimmed, "false"));
             add("invalid-boolean", p.key, p.value_at, "expected true or false, saw " + echo(p.value),
-                only_space ? "remove the white space after `" + trimmed + "`: Java keeps it, and "
+                has_inline_comment(p.value) ? std::string(inline_comment_hint)
+                : only_space ? "remove the white space after `" + trimmed + "`: Java keeps it, and "
                                  "Boolean.parseBoolean reads everything but `true` (in any letter case) as false"
                            : "Java's Boolean.parseBoolean reads everything but `true` (in any letter case) as "
                              "false, so the service would take this as false; write true or false");
@@ -2190,8 +2330,10 @@ private:
                     return false;
                 }
                 add("invalid-integer", p.key, p.value_at, "expected a whole number, saw " + echo(p.value),
-                    "write only digits, without spaces or units; Java's Integer.parseInt rejects this "
-                    "value and the service fails at start-up");
+                    has_inline_comment(p.value)
+                        ? std::string(inline_comment_hint)
+                        : "write only digits, without spaces or units; Java's Integer.parseInt rejects this "
+                          "value and the service fails at start-up");
                 return false;
             }
             if (!s.in_range(*v)) {
@@ -2238,6 +2380,8 @@ private:
             if (!choice.empty() && iequals(choice, p.value))
                 hint = "values are case-sensitive: write `" + std::string(choice) + "`";
         }
+        if (has_inline_comment(p.value))
+            hint = inline_comment_hint;
         add("invalid-choice", p.key, p.value_at, "expected " + expected + ", saw " + echo(p.value),
             std::move(hint));
         return false;
@@ -2524,6 +2668,7 @@ private:
     std::array<const property*, settings::count> found_{};
     std::array<bool, settings::count> valid_{};
     std::array<const property*, settings::count> misspelled_{};  // unknown keys that look like these
+    std::array<const property*, settings::count> swallowed_by_{};  // values that a joined line holds these in
 };
 
 } // namespace impl
@@ -2649,12 +2794,18 @@ effective_settings(const validation_result& result)
 {
     // Long host lists would push every origin far right; past this width a value is not padded.
     constexpr std::size_t max_value_column = 40;
+    // Columns on a terminal: a UTF-8 character is one column, whatever its number of bytes.
+    auto columns = [](std::string_view text) {
+        return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        }));
+    };
     std::size_t key_width = 0;
     std::size_t value_width = 0;
     for (const auto& e : all) {
         key_width = std::max(key_width, e.key.size());
-        if (e.value.size() <= max_value_column)
-            value_width = std::max(value_width, e.value.size());
+        if (columns(e.value) <= max_value_column)
+            value_width = std::max(value_width, columns(e.value));
     }
 
     std::string out;
@@ -2665,7 +2816,8 @@ effective_settings(const validation_result& result)
         out += e.value;
         const std::string origin = e.origin_text();
         if (!origin.empty()) {
-            out.append(e.value.size() < value_width ? value_width - e.value.size() + 2 : 2, ' ');
+            const std::size_t width = columns(e.value);
+            out.append(width < value_width ? value_width - width + 2 : 2, ' ');
             out += origin;
         }
         out += '\n';
@@ -3272,7 +3424,8 @@ inline std::vector<candidate> candidates(const std::vector<std::string>& hosts, 
 
 inline constexpr const char standby_message[] = "standby, read-write work needs the primary";
 
-inline std::string headline(const std::vector<attempt_record>& records, const failover_options& o)
+inline std::string headline(const std::vector<attempt_record>& records, const failover_options& o,
+                            clock::time_point deadline)
 {
     const bool any_standby = std::any_of(records.begin(), records.end(), [](const attempt_record& r) {
         return r.outcome == attempt_outcome::standby;
@@ -3281,7 +3434,10 @@ inline std::string headline(const std::vector<attempt_record>& records, const fa
         return "no host to connect to";
     if (any_standby)
         return "no primary among the hosts";
-    std::string h = "could not connect to any host within " + std::to_string(o.timeout.count()) + " ms";
+    // The time limit is named only when it was reached; hosts that refused at once were not slow.
+    std::string h = "could not connect to any host";
+    if (clock::now() >= deadline)
+        h += " within " + std::to_string(o.timeout.count()) + " ms";
     if (o.work == work::read_only && o.readonly_host && !o.readonly_fallback)
         h += " (read-only work, falling back to the primary hosts is not allowed)";
     return h;
@@ -3361,7 +3517,7 @@ connection_result<Conn> connect_sequential(const std::vector<candidate>& list, s
         records.push_back(std::move(rec));
     }
     if (!chosen)
-        throw connection_error(headline(records, o), records);
+        throw connection_error(headline(records, o, deadline), records);
 
     std::promise<std::vector<attempt_record>> done;
     done.set_value(records);
@@ -3596,7 +3752,7 @@ connection_result<Conn> connect_staggered(const std::vector<candidate>& list, st
     st->settle_if_quiet();
     lock.unlock();
     if (!chosen)
-        throw connection_error(headline(records, o), records);
+        throw connection_error(headline(records, o, deadline), records);
     return connection_result<Conn>{std::move(*chosen), chosen_host, port, std::move(records), settled};
 }
 

@@ -82,7 +82,7 @@ int run_audit(const arguments& args)
     positional.add("file", 1);
 
     po::variables_map vm;
-    if (const auto stop = parse_arguments("audit", args, visible, all, positional, vm, true))
+    if (const auto stop = parse_arguments("audit", args, visible, all, positional, vm))
         return *stop;
     const auto fail = [](const std::string& message) { return usage_error("audit", message); };
     if (file.empty())

@@ -116,6 +116,7 @@ int run_check(const arguments& args)
         if (!file) {
             std::cerr << escape_controls(path) << ": error: cannot read the file: " << error << '\n';
             unreadable = true;
+            reports.push_back({path, {}, error});
             continue;
         }
         validation_result result = o.print_effective ? with_environment(path, options) : validate(*file, options);
@@ -129,7 +130,7 @@ int run_check(const arguments& args)
             std::cout << "effective settings of " << escape_controls(path) << ":\n"
                       << format_effective(effective_settings(result), "  ");
         }
-        reports.push_back({path, std::move(result.findings)});
+        reports.push_back({path, std::move(result.findings), {}});
     }
 
     if (o.format == "json")

@@ -90,7 +90,7 @@ int run_sql(const arguments& args)
     sql_options o;
     const po::options_description options = describe(o);
     po::variables_map vm;
-    if (const auto stop = parse_arguments("sql", args, options, options, {}, vm, true))
+    if (const auto stop = parse_arguments("sql", args, options, options, {}, vm))
         return *stop;
     const auto fail = [](const std::string& message) { return usage_error("sql", message); };
     if (o.shape != "typical" && o.shape != "advanced")

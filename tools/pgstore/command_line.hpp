@@ -41,19 +41,17 @@ inline std::optional<int> expect_one_of(std::string_view command, std::string_vi
 }
 
 /// Parses `args` against `all` (the options shown by --help are `visible`). Returns the exit
-/// code to stop with, after a usage error or --help, or nullopt to go on. `exact` turns off
-/// abbreviations, so that `--password x` can never pass for `--password-file x`.
+/// code to stop with, after a usage error or --help, or nullopt to go on. Options are never
+/// abbreviated, so that `--with` can never pass for `--with-password`.
 inline std::optional<int> parse_arguments(std::string_view command, const arguments& args,
                                           const boost::program_options::options_description& visible,
                                           const boost::program_options::options_description& all,
                                           const boost::program_options::positional_options_description& positional,
-                                          boost::program_options::variables_map& vm, bool exact = false)
+                                          boost::program_options::variables_map& vm)
 {
     namespace po = boost::program_options;
     try {
-        int style = po::command_line_style::default_style;
-        if (exact)
-            style &= ~po::command_line_style::allow_guessing;
+        const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
         po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
         po::notify(vm);
     } catch (const po::error& e) {

@@ -29,7 +29,7 @@ inline std::optional<validation_result> load_valid(std::string_view command, con
     }
     validation_result result = validate(*file, options);
     if (!result.ok()) {
-        write_text(std::cerr, {{path, result.findings}});
+        write_text(std::cerr, {{path, result.findings, {}}});
         std::cerr << "pgstore " << command << ": " << escape_controls(path)
                   << " has errors; fix them first (pgstore check " << escape_controls(path) << ")\n";
         status = findings;

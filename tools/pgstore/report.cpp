@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -66,6 +67,12 @@ totals count_all(const std::vector<file_report>& reports)
     return t;
 }
 
+static std::size_t unread(const std::vector<file_report>& reports)
+{
+    return static_cast<std::size_t>(
+        std::count_if(reports.begin(), reports.end(), [](const file_report& r) { return !r.read_error.empty(); }));
+}
+
 void write_text(std::ostream& out, const std::vector<file_report>& reports)
 {
     for (const auto& r : reports) {
@@ -73,8 +80,12 @@ void write_text(std::ostream& out, const std::vector<file_report>& reports)
             out << d.to_string();
     }
     const totals t = count_all(reports);
-    out << "pgstore: checked " << plural(reports.size(), "file") << ": " << plural(t.errors, "error") << ", "
-        << plural(t.warnings, "warning") << ", " << plural(t.notes, "note") << '\n';
+    const std::size_t not_read = unread(reports);
+    out << "pgstore: checked " << plural(reports.size() - not_read, "file");
+    if (not_read > 0)
+        out << " (" << not_read << " could not be read)";
+    out << ": " << plural(t.errors, "error") << ", " << plural(t.warnings, "warning") << ", "
+        << plural(t.notes, "note") << '\n';
 }
 
 void write_json(std::ostream& out, const std::vector<file_report>& reports)
@@ -94,13 +105,17 @@ void write_json(std::ostream& out, const std::vector<file_report>& reports)
             }
             items.push_back(item);
         }
-        files.push_back({{"file", r.file}, {"diagnostics", items}});
+        json file = {{"file", r.file}, {"diagnostics", items}};
+        if (!r.read_error.empty())
+            file["error"] = "cannot read the file: " + r.read_error;
+        files.push_back(file);
     }
     const totals t = count_all(reports);
     json doc = {{"tool", "pgstore"},
                 {"version", version},
                 {"files", files},
-                {"summary", {{"errors", t.errors}, {"warnings", t.warnings}, {"notes", t.notes}}}};
+                {"summary",
+                 {{"errors", t.errors}, {"warnings", t.warnings}, {"notes", t.notes}, {"unreadable", unread(reports)}}}};
     out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -114,8 +129,15 @@ void write_sarif(std::ostream& out, const std::vector<file_report>& reports)
     }
     json results = json::array();
     json artifacts = json::array();
+    json notifications = json::array();
     for (const auto& report : reports) {
         artifacts.push_back({{"location", {{"uri", to_uri(report.file)}}}});
+        if (!report.read_error.empty()) {
+            notifications.push_back(
+                {{"level", "error"},
+                 {"message", {{"text", "cannot read the file: " + report.read_error}}},
+                 {"locations", json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", to_uri(report.file)}}}}}}})}});
+        }
         for (const auto& d : report.findings) {
             json result = {{"ruleId", d.rule}};
             for (std::size_t i = 0; i < all_rules.size(); ++i) {
@@ -142,6 +164,8 @@ void write_sarif(std::ostream& out, const std::vector<file_report>& reports)
     json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                 {"version", "2.1.0"},
                 {"runs", json::array({{{"tool", {{"driver", driver}}},
+                                       {"invocations", json::array({{{"executionSuccessful", notifications.empty()},
+                                                                     {"toolExecutionNotifications", notifications}}})},
                                        {"artifacts", artifacts},
                                        {"results", results}}})}};
     out << log.dump(2, ' ', false, json::error_handler_t::replace) << '\n';

@@ -10,10 +10,11 @@
 
 namespace pgstore::cli {
 
-/// The findings of one checked file.
+/// The findings of one checked file, or why it could not be read.
 struct file_report {
     std::string file;
     diagnostics findings;
+    std::string read_error;  ///< empty when the file was read
 };
 
 /// Totals over every file.

@@ -285,17 +285,21 @@ inline std::optional<std::size_t> first_non_ascii(std::string_view text, std::si
 inline void report_malformed(property_file& file, const logical_line& line, std::size_t region_begin,
                              const unescaper& u, const std::string& key)
 {
-    for (std::size_t offset : u.malformed) {
-        diagnostic d;
-        d.level = severity::error;
-        d.rule = "malformed-unicode-escape";
-        d.key = show_key(key);  // a damaged key may hold a password
-        d.where = line.locate(region_begin + offset, file.source);
-        d.message = "malformed \\uXXXX escape: expected four hex digits after \\u";
-        d.hint = "write \\u and exactly four hex digits, or \\\\u for a backslash and a u; "
-                 "Java's Properties.load throws on this file and the service will not start";
-        file.problems.push_back(std::move(d));
-    }
+    // Java stops at the first one, so one finding per key or value names it and counts the rest;
+    // a finding per escape would make a line of many escapes quadratic.
+    if (u.malformed.empty())
+        return;
+    diagnostic d;
+    d.level = severity::error;
+    d.rule = "malformed-unicode-escape";
+    d.key = show_key(key);  // a damaged key may hold a password
+    d.where = line.locate(region_begin + u.malformed.front(), file.source);
+    d.message = "malformed \\uXXXX escape: expected four hex digits after \\u";
+    if (const std::size_t more = u.malformed.size() - 1; more > 0)
+        d.message += " (and " + std::to_string(more) + " more on this line)";
+    d.hint = "write \\u and exactly four hex digits, or \\\\u for a backslash and a u; "
+             "Java's Properties.load throws on this file and the service will not start";
+    file.problems.push_back(std::move(d));
 }
 
 } // namespace impl

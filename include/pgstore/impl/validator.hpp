@@ -17,6 +17,20 @@ inline constexpr std::uint32_t infra_margin = 30;
 inline constexpr std::uint32_t cockroach_max_lifetime = 1800;
 inline constexpr std::size_t postgres_max_name = 63;
 
+// `#` and `!` start a comment only at the beginning of a line; after a value they are part of it.
+inline constexpr std::string_view inline_comment_hint =
+    "move the comment to a line of its own: in a .properties file `#` and `!` start a comment only "
+    "at the beginning of a line, so Java reads this one as part of the value";
+
+inline bool has_inline_comment(std::string_view value)
+{
+    for (std::size_t i = 1; i < value.size(); ++i) {
+        if ((value[i] == '#' || value[i] == '!') && (value[i - 1] == ' ' || value[i - 1] == '\t'))
+            return true;
+    }
+    return false;
+}
+
 class validator {
 public:
     validator(const std::vector<property>& entries, std::string source, const validation_options& options)
@@ -86,7 +100,8 @@ private:
             if (index < settings::count)
                 found_[index] = &p;
             if (!ours && index == settings::count) {
-                suggest_for_foreign_key(p);
+                if (!report_byte_order_mark(p))
+                    suggest_for_foreign_key(p);
                 continue;
             }
             if (auto [it, fresh] = seen.emplace(p.key, &p); !fresh) {
@@ -108,13 +123,25 @@ private:
         for (const property* p : found_) {
             if (p != nullptr)
                 check_spelling_of_value(*p);
+            if (p == nullptr)
+                continue;
+            if (const std::size_t at = joined_key_at(p->value); at != std::string_view::npos) {
+                const std::string_view rest = std::string_view(p->value).substr(at);
+                const std::size_t index = settings::index_of(rest.substr(0, rest.find_first_of("=: \t\f")));
+                if (index < settings::count && found_[index] == nullptr)
+                    swallowed_by_[index] = p;
+            }
         }
     }
 
     void report_unknown(const property& p)
     {
         const bool postgres_key = starts_with(p.key, "store.postgres.") || starts_with(p.key, "store.database.");
-        const auto guess = suggest_key(p.key, settings::keys);
+        auto guess = suggest_key(p.key, settings::keys);
+        // A (misspelt) password word with more after it is the password key run into its value.
+        if (!guess && postgres_key
+            && (misspelt_secret_word_end(p.key) != std::string::npos || secret_word_end(p.key) != std::string::npos))
+            guess = settings::password.key;
         if (!postgres_key && !guess)
             return;  // another store type's key, such as store.kmip.hostname
         std::string hint = guess ? "did you mean `" + std::string(*guess) + "`?" : "remove it or correct its name;";
@@ -133,6 +160,27 @@ private:
         auto& d = add("unknown-key", p.key, p.key_at, "unknown key `" + show_key(p.key) + "`", std::move(hint));
         if (!postgres_key)
             d.level = severity::warning;
+    }
+
+    // A UTF-8 byte order mark read as ISO-8859-1, as Java's load(InputStream) reads it.
+    static constexpr std::string_view byte_order_mark = "\xC3\xAF\xC2\xBB\xC2\xBF";
+
+    bool report_byte_order_mark(const property& p)
+    {
+        if (!starts_with(p.key, byte_order_mark) || p.key_at.line != 1 || p.key_at.column != 1)
+            return false;
+        const std::string rest = p.key.substr(byte_order_mark.size());
+        const std::size_t index = settings::index_of(rest);
+        auto& d = add("byte-order-mark", p.key, p.key_at,
+                      "the file starts with a UTF-8 byte order mark, which Java reads as part of the first key `"
+                          + show_key(rest) + "`",
+                      "save the file without the byte order mark (UTF-8 without BOM), for example with "
+                      "`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`");
+        if (index < settings::count)
+            misspelled_[index] = &p;
+        else
+            d.level = severity::warning;
+        return true;
     }
 
     void suggest_for_foreign_key(const property& p)
@@ -207,7 +255,24 @@ private:
             report_empty(s, *p);
             return;
         }
+        if (const std::size_t joined = joined_key_at(p->value); joined != std::string_view::npos) {
+            report_joined_line(s, *p, joined);
+            return;
+        }
         valid_[index] = parse(s, *p, result_.config.*(s.field));
+    }
+
+    template <class T>
+    void report_joined_line(const setting<T>& s, const property& p, std::size_t joined)
+    {
+        // The joined line is often the password's, so neither value is shown.
+        add("joined-line", p.key, p.value_at,
+            "the value of `" + p.key + "` runs on into "
+                + (s.is_secret() ? std::string("a line of another store setting")
+                                 : "the line " + show_joined_line(p.value, joined))
+                + ", which Java reads as part of it",
+            "remove the backslash at the end of the line before it; a line that ends with a backslash "
+            "continues on the next");
     }
 
     template <class T>
@@ -219,7 +284,11 @@ private:
         if (s.needed == presence::cert_auth)
             message += ", needed for store.postgres.auth.method=cert";
         std::string hint = "add a line `" + std::string(s.key) + "=...`: " + std::string(s.help);
-        if (const property* typo = misspelled_[settings::index_of(s.key)]) {
+        if (const property* joined = swallowed_by_[settings::index_of(s.key)]) {
+            hint = "its line was joined to the value of `" + joined->key + "` on line "
+                   + std::to_string(joined->key_at.line) + " by a backslash at the end of the line before it; "
+                   "remove that backslash";
+        } else if (const property* typo = misspelled_[settings::index_of(s.key)]) {
             hint = "correct the key `" + show_key(typo->key) + "` on line " + std::to_string(typo->key_at.line)
                    + ", which looks like a misspelling of it";
         }
@@ -251,7 +320,8 @@ private:
             const bool only_space = trimmed.size() != p.value.size()
                                     && (iequals(trimmed, "true") || iequals(trimmed, "false"));
             add("invalid-boolean", p.key, p.value_at, "expected true or false, saw " + echo(p.value),
-                only_space ? "remove the white space after `" + trimmed + "`: Java keeps it, and "
+                has_inline_comment(p.value) ? std::string(inline_comment_hint)
+                : only_space ? "remove the white space after `" + trimmed + "`: Java keeps it, and "
                                  "Boolean.parseBoolean reads everything but `true` (in any letter case) as false"
                            : "Java's Boolean.parseBoolean reads everything but `true` (in any letter case) as "
                              "false, so the service would take this as false; write true or false");
@@ -272,8 +342,10 @@ private:
                     return false;
                 }
                 add("invalid-integer", p.key, p.value_at, "expected a whole number, saw " + echo(p.value),
-                    "write only digits, without spaces or units; Java's Integer.parseInt rejects this "
-                    "value and the service fails at start-up");
+                    has_inline_comment(p.value)
+                        ? std::string(inline_comment_hint)
+                        : "write only digits, without spaces or units; Java's Integer.parseInt rejects this "
+                          "value and the service fails at start-up");
                 return false;
             }
             if (!s.in_range(*v)) {
@@ -320,6 +392,8 @@ private:
             if (!choice.empty() && iequals(choice, p.value))
                 hint = "values are case-sensitive: write `" + std::string(choice) + "`";
         }
+        if (has_inline_comment(p.value))
+            hint = inline_comment_hint;
         add("invalid-choice", p.key, p.value_at, "expected " + expected + ", saw " + echo(p.value),
             std::move(hint));
         return false;
@@ -606,6 +680,7 @@ private:
     std::array<const property*, settings::count> found_{};
     std::array<bool, settings::count> valid_{};
     std::array<const property*, settings::count> misspelled_{};  // unknown keys that look like these
+    std::array<const property*, settings::count> swallowed_by_{};  // values that a joined line holds these in
 };
 
 } // namespace impl
