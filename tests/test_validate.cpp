@@ -119,8 +119,15 @@ TEST_CASE("validate - a line joined to the one before by a stray backslash")
     CHECK(out_of_password.find("the value of `store.postgres.auth.password` runs on into a line of another store "
                                "setting") != std::string::npos);
     CHECK(out_of_password.find("5432") == std::string::npos);
-    // A host that merely starts with "store." is no joined line.
+    // A host or a path that merely holds "store." is no joined line.
     CHECK(check(replace(base, "host=db1,db2", "host=store.example.com")).findings.empty());
+    CHECK(check(replace(base, "method=password\nstore.postgres.auth.password=s3cret-Pw\n",
+                        "method=cert\nstore.postgres.auth.cert=/etc/store.postgres.d/client.crt\n"
+                        "store.postgres.auth.key=/etc/store.postgres.d/client.pk8\n"
+                        "store.postgres.auth.ca=/etc/store.postgres.d/ca.crt\n"))
+              .findings.empty());
+    CHECK(only(replace(base, "schema=ekm\n", "schema=ekm\\\nstore.postgres.connections\n"))
+              .find("runs on into the line `store.postgres.connections...`") != std::string::npos);
 }
 
 TEST_CASE("validate - a password key run into its value is withheld, even misspelt")
@@ -205,6 +212,10 @@ TEST_CASE("validate - wrong types and ranges")
 {
     CHECK(only(replace(base, "port=5432", "port=5432 "))
           == "ekm.properties:4:21: error: expected a whole number, saw `5432 ` [invalid-integer]\n"
+             "  hint: remove the white space after `5432`: Java keeps it, and Integer.parseInt rejects it, so "
+             "the service fails at start-up\n");
+    CHECK(only(replace(base, "port=5432", "port=5432s"))
+          == "ekm.properties:4:21: error: expected a whole number, saw `5432s` [invalid-integer]\n"
              "  hint: write only digits, without spaces or units; Java's Integer.parseInt rejects "
              "this value and the service fails at start-up\n");
     CHECK(only(replace(base, "port=5432", "port=70000"))

@@ -61,8 +61,9 @@ inline std::size_t misspelt_secret_word_end(std::string_view key)
     return std::string_view::npos;
 }
 
-/// Where a value holds a line that a stray backslash joined to it: the `store.` of a store key
-/// followed by a separator, or of any store.postgres.* or store.database.* word; npos if none.
+/// Where a value holds a line that a stray backslash joined to it: the `store.` of a key followed
+/// by a separator, or of a setting's key with or without more after it; npos if none. A path
+/// such as /etc/store.postgres.d/ca.pem is no joined line.
 inline std::size_t joined_key_at(std::string_view value)
 {
     auto key_char = [](char c) {
@@ -80,8 +81,12 @@ inline std::size_t joined_key_at(std::string_view value)
         const bool separator = end < value.size()
                                && (value[end] == '=' || value[end] == ':' || value[end] == ' ' || value[end] == '\t'
                                    || value[end] == '\f');
-        if (separator || run.rfind("store.postgres.", 0) == 0 || run.rfind("store.database.", 0) == 0)
+        if (separator)
             return at;
+        for (std::string_view known : settings::keys) {
+            if (run.substr(0, known.size()) == known)
+                return at;
+        }
     }
     return std::string_view::npos;
 }

@@ -697,8 +697,9 @@ inline std::size_t misspelt_secret_word_end(std::string_view key)
     return std::string_view::npos;
 }
 
-/// Where a value holds a line that a stray backslash joined to it: the `store.` of a store key
-/// followed by a separator, or of any store.postgres.* or store.database.* word; npos if none.
+/// Where a value holds a line that a stray backslash joined to it: the `store.` of a key followed
+/// by a separator, or of a setting's key with or without more after it; npos if none. A path
+/// such as /etc/store.postgres.d/ca.pem is no joined line.
 inline std::size_t joined_key_at(std::string_view value)
 {
     auto key_char = [](char c) {
@@ -716,8 +717,12 @@ inline std::size_t joined_key_at(std::string_view value)
         const bool separator = end < value.size()
                                && (value[end] == '=' || value[end] == ':' || value[end] == ' ' || value[end] == '\t'
                                    || value[end] == '\f');
-        if (separator || run.rfind("store.postgres.", 0) == 0 || run.rfind("store.database.", 0) == 0)
+        if (separator)
             return at;
+        for (std::string_view known : settings::keys) {
+            if (run.substr(0, known.size()) == known)
+                return at;
+        }
     }
     return std::string_view::npos;
 }
@@ -2329,11 +2334,17 @@ private:
                         "fails at start-up");
                     return false;
                 }
+                const auto last = p.value.find_last_not_of(" \t\f");
+                const std::string trimmed = last == std::string::npos ? std::string() : p.value.substr(0, last + 1);
+                std::string hint = "write only digits, without spaces or units; Java's Integer.parseInt rejects "
+                                   "this value and the service fails at start-up";
+                if (has_inline_comment(p.value))
+                    hint = inline_comment_hint;
+                else if (trimmed.size() != p.value.size() && parse_java_int(trimmed))
+                    hint = "remove the white space after `" + trimmed + "`: Java keeps it, and Integer.parseInt "
+                           "rejects it, so the service fails at start-up";
                 add("invalid-integer", p.key, p.value_at, "expected a whole number, saw " + echo(p.value),
-                    has_inline_comment(p.value)
-                        ? std::string(inline_comment_hint)
-                        : "write only digits, without spaces or units; Java's Integer.parseInt rejects this "
-                          "value and the service fails at start-up");
+                    std::move(hint));
                 return false;
             }
             if (!s.in_range(*v)) {

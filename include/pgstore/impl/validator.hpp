@@ -341,11 +341,17 @@ private:
                         "fails at start-up");
                     return false;
                 }
+                const auto last = p.value.find_last_not_of(" \t\f");
+                const std::string trimmed = last == std::string::npos ? std::string() : p.value.substr(0, last + 1);
+                std::string hint = "write only digits, without spaces or units; Java's Integer.parseInt rejects "
+                                   "this value and the service fails at start-up";
+                if (has_inline_comment(p.value))
+                    hint = inline_comment_hint;
+                else if (trimmed.size() != p.value.size() && parse_java_int(trimmed))
+                    hint = "remove the white space after `" + trimmed + "`: Java keeps it, and Integer.parseInt "
+                           "rejects it, so the service fails at start-up";
                 add("invalid-integer", p.key, p.value_at, "expected a whole number, saw " + echo(p.value),
-                    has_inline_comment(p.value)
-                        ? std::string(inline_comment_hint)
-                        : "write only digits, without spaces or units; Java's Integer.parseInt rejects this "
-                          "value and the service fails at start-up");
+                    std::move(hint));
                 return false;
             }
             if (!s.in_range(*v)) {
