@@ -142,6 +142,10 @@ def main():
                 unread = (not invocation["executionSuccessful"]
                           and invocation["toolExecutionNotifications"][0]["level"] == "error")
             expect(code == 2 and unread, f"{fmt}: an unreadable file is in the document, not only on stderr")
+        code, out, _ = run(pg, "check", "--cores", "8", "--format", "sarif", "examples/wkd.properties",
+                           "examples/wkd.properties", cwd=src)
+        artifacts = json.loads(out)["runs"][0]["artifacts"]
+        expect(len(artifacts) == 1, "sarif: a file named twice is one artifact, as the schema's uniqueItems wants")
         code, _, err = run(pg, "check", tmp, cwd=src)
         expect(code == 2 and "is a directory" in err, "a directory exits 2")
         code, _, err = run(pg, "check", "/dev/zero", cwd=src)

@@ -116,11 +116,18 @@ TEST_CASE("validate - a line joined to the one before by a stray backslash")
     CHECK(into_password[0].find("s3cret") == std::string::npos);
     const auto out_of_password =
         only(replace(base, "auth.password=s3cret-Pw\n", "auth.password=s3cret-Pw\\\nstore.postgres.port=5432\n"));
-    CHECK(out_of_password.find("the value of `store.postgres.auth.password` runs on into a line of another store "
-                               "setting") != std::string::npos);
+    CHECK(out_of_password.find("the value of `store.postgres.auth.password` runs on into the line "
+                               "`store.postgres.port...`") != std::string::npos);
     CHECK(out_of_password.find("5432") == std::string::npos);
-    // A host or a path that merely holds "store." is no joined line.
-    CHECK(check(replace(base, "host=db1,db2", "host=store.example.com")).findings.empty());
+    // A value that merely holds "store." text, written on one line, is no joined line.
+    CHECK(check(replace(base, "host=db1,db2", "host=store.example.com,pg1.store.postgres.internal")).findings.empty());
+    CHECK(check(replace(base, "s3cret-Pw", "Restore.Point:9 keystore.x=1")).findings.empty());
+    CHECK(check(replace(base, "db_ekm", "store.database.main")).findings.empty());
+    // A service key whose value swallowed a store line loses that setting as well.
+    CHECK(rendered(check(replace(base, "store.postgres.auth.password=", "org.id=x\\\nstore.postgres.auth.password=")))
+              .back()
+              .find("the value of `org.id` runs on into the line `store.postgres.auth.password...`")
+          != std::string::npos);
     CHECK(check(replace(base, "method=password\nstore.postgres.auth.password=s3cret-Pw\n",
                         "method=cert\nstore.postgres.auth.cert=/etc/store.postgres.d/client.crt\n"
                         "store.postgres.auth.key=/etc/store.postgres.d/client.pk8\n"
@@ -133,7 +140,10 @@ TEST_CASE("validate - a line joined to the one before by a stray backslash")
 TEST_CASE("validate - a password key run into its value is withheld, even misspelt")
 {
     for (const char* key : {"store.postgres.auth.paswordHunter2", "store.postgres.auth.pasword\\=Hunter2",
-                            "store.postgres.auth.pwHunter2", "store.postgres.auth.passwordHunter2"}) {
+                            "store.postgres.auth.pwHunter2", "store.postgres.auth.passwordHunter2",
+                            "store.postgres.auth.pw.Hunter2", "store.postgres.auth.Pasword.Hunter2",
+                            "store.postgres.autth.paswd.Hunter2", "store.postgres.auth.pswdHunter2",
+                            "store.postgres.auth.psword\\:Hunter2"}) {
         CAPTURE(key);
         const auto text = only(base + key + "\n");
         CHECK(text.find("Hunter") == std::string::npos);
@@ -144,6 +154,9 @@ TEST_CASE("validate - a password key run into its value is withheld, even misspe
 
 TEST_CASE("validate - a UTF-8 byte order mark hides the first key from Java")
 {
+    // Any store key behind the mark is lost to the service, so it is an error too.
+    CHECK(rendered(check("\xEF\xBB\xBFstore.postgres.flux=1\n" + base)).front().find("error: the file starts with")
+          != std::string::npos);
     const auto r = rendered(check("\xEF\xBB\xBF" + base));
     REQUIRE(r.size() == 2);
     CHECK(r[0]
@@ -154,6 +167,14 @@ TEST_CASE("validate - a UTF-8 byte order mark hides the first key from Java")
              "the first key `store.type` [byte-order-mark]\n"
              "  hint: save the file without the byte order mark (UTF-8 without BOM), for example with "
              "`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`\n");
+}
+
+TEST_CASE("validate - a secret word in an unknown key is withheld once")
+{
+    CHECK(only(base + "store.postgres.passport=1\n").find("unknown key `store.postgres.pass<redacted>` [unknown-key]")
+          != std::string::npos);
+    CHECK(only(base + "store.postgres.flux=1\n").find("unknown key `store.postgres.flux` [unknown-key]")
+          != std::string::npos);
 }
 
 TEST_CASE("validate - duplicate keys name both lines")
@@ -233,6 +254,11 @@ TEST_CASE("validate - wrong types and ranges")
     CHECK(check(base + "store.postgres.connections=+12\n").config.connections == 12);
     CHECK(only(replace(base, "port=5432", "port=5432 # primary"))
           == "ekm.properties:4:21: error: expected a whole number, saw `5432 # primary` [invalid-integer]\n"
+             "  hint: move the comment to a line of its own: in a .properties file `#` and `!` start a comment "
+             "only at the beginning of a line, so Java reads this one as part of the value\n");
+    CHECK(only(replace(base, "database=db_ekm", "database=db_ekm # main"))
+          == "ekm.properties:5:25: warning: the value of `store.postgres.database` is `db_ekm # main`, comment "
+             "included [inline-comment]\n"
              "  hint: move the comment to a line of its own: in a .properties file `#` and `!` start a comment "
              "only at the beginning of a line, so Java reads this one as part of the value\n");
     CHECK(only(replace(base, "auth.method=password", "auth.method=password ! or cert"))

@@ -27,6 +27,9 @@ struct property {
     /// The value is written on one line as plain ASCII without escapes, so an offset into it
     /// is also a column offset from value_at.
     bool value_verbatim = true;
+    /// The key of a store.* line that a backslash at the end of the line before joined into this
+    /// value (`store.postgres.auth.password`); empty when no such line was joined.
+    std::string joined_key;
 
     /// Where the byte at `offset` of the value was written; exact when value_verbatim,
     /// otherwise the start of the value.

@@ -35,58 +35,34 @@ inline std::size_t secret_word_end(std::string_view s)
     return std::string_view::npos;
 }
 
-/// End of a misspelt "password" (`pasword`, `passwrod`) or a "pw" that opens a word of a key, or
-/// npos: a key that lost its separator after such a word carries the password right after it.
+/// End of a word of a key that is a misspelt password word (`pasword`, `Passwrd`, `paswd`,
+/// `pswd`, `pw`), or npos. A key that lost its separator after such a word carries the password
+/// right after it, in the same word or the next.
 inline std::size_t misspelt_secret_word_end(std::string_view key)
 {
-    constexpr std::string_view word = "password";
+    struct near_word {
+        std::string_view word;
+        std::size_t tolerance;
+    };
+    constexpr near_word words[] = {{"password", 2}, {"passwd", 1}, {"pswd", 0}, {"pwd", 0}, {"pw", 0}};
     for (std::size_t begin = 0; begin < key.size();) {
         const std::size_t dot = std::min(key.find('.', begin), key.size());
         const std::string_view part = key.substr(begin, dot - begin);
-        if (part.size() > 2 && (part[0] == 'p' || part[0] == 'P') && (part[1] == 'w' || part[1] == 'W'))
-            return begin + 2;
         std::size_t best = std::string_view::npos;
         std::size_t best_distance = 3;
-        for (std::size_t n = 6; n <= std::min<std::size_t>(10, part.size()); ++n) {
-            const std::size_t d = edit_distance(part.substr(0, n), word, 2);
-            if (d < best_distance) {
-                best_distance = d;
-                best = n;
+        for (const near_word& w : words) {
+            const std::size_t shortest = std::max<std::size_t>(2, w.word.size() - w.tolerance);
+            for (std::size_t n = shortest; n <= std::min(part.size(), w.word.size() + w.tolerance); ++n) {
+                const std::size_t d = edit_distance(part.substr(0, n), w.word, w.tolerance);
+                if (d <= w.tolerance && d < best_distance) {
+                    best_distance = d;
+                    best = n;
+                }
             }
         }
-        if (best != std::string_view::npos && best < part.size())
+        if (best != std::string_view::npos)
             return begin + best;
         begin = dot + 1;
-    }
-    return std::string_view::npos;
-}
-
-/// Where a value holds a line that a stray backslash joined to it: the `store.` of a key followed
-/// by a separator, or of a setting's key with or without more after it; npos if none. A path
-/// such as /etc/store.postgres.d/ca.pem is no joined line.
-inline std::size_t joined_key_at(std::string_view value)
-{
-    auto key_char = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-               || c == '-';
-    };
-    constexpr std::string_view prefix = "store.";
-    for (std::size_t at = value.find(prefix); at != std::string_view::npos; at = value.find(prefix, at + 1)) {
-        std::size_t end = at + prefix.size();
-        while (end < value.size() && key_char(value[end]))
-            ++end;
-        if (end == at + prefix.size())
-            continue;
-        const std::string_view run = value.substr(at, end - at);
-        const bool separator = end < value.size()
-                               && (value[end] == '=' || value[end] == ':' || value[end] == ' ' || value[end] == '\t'
-                                   || value[end] == '\f');
-        if (separator)
-            return at;
-        for (std::string_view known : settings::keys) {
-            if (run.substr(0, known.size()) == known)
-                return at;
-        }
     }
     return std::string_view::npos;
 }
@@ -128,20 +104,11 @@ inline std::string show_key(std::string_view key)
         if (known == key)
             return std::string(key);
     }
-    if (const auto cut = misspelt_secret_word_end(key); cut != std::string_view::npos)
+    // printable() withholds after a secret word itself; this also covers misspelt ones.
+    const std::size_t cut = std::min(misspelt_secret_word_end(key), secret_word_end(key));
+    if (cut < key.size())
         return printable(key.substr(0, cut), 120) + std::string(secret::redacted());
     return printable(key, 120);
-}
-
-/// The start of a line that a stray backslash joined to a value, as a message quotes it: the
-/// key as show_key shows it, then an ellipsis for what follows; `at` is from joined_key_at.
-inline std::string show_joined_line(std::string_view value, std::size_t at)
-{
-    std::size_t end = at;
-    while (end < value.size() && value[end] != '=' && value[end] != ':' && value[end] != ' '
-           && value[end] != '\t' && value[end] != '\f')
-        ++end;
-    return "`" + show_key(value.substr(at, end - at)) + "...`";
 }
 
 } // namespace pgstore::impl

@@ -15,11 +15,12 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 66> all_rules{{
+inline constexpr std::array<rule_info, 67> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
     {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
     {"control-character", severity::error, "a control character in a name or path, or a NUL in the password"},
     {"byte-order-mark", severity::error, "a UTF-8 byte order mark, which Java reads as part of the first key"},
+    {"inline-comment", severity::warning, "a `#` or `!` comment after a name or path, which Java keeps in the value"},
     {"joined-line", severity::error, "a value that a trailing backslash joined to the next line"},
     {"windows-path", severity::warning, "a Windows path whose backslashes Java read as escapes"},
     {"unknown-key", severity::error, "a store key no service reads, usually a typo"},

@@ -671,58 +671,34 @@ inline std::size_t secret_word_end(std::string_view s)
     return std::string_view::npos;
 }
 
-/// End of a misspelt "password" (`pasword`, `passwrod`) or a "pw" that opens a word of a key, or
-/// npos: a key that lost its separator after such a word carries the password right after it.
+/// End of a word of a key that is a misspelt password word (`pasword`, `Passwrd`, `paswd`,
+/// `pswd`, `pw`), or npos. A key that lost its separator after such a word carries the password
+/// right after it, in the same word or the next.
 inline std::size_t misspelt_secret_word_end(std::string_view key)
 {
-    constexpr std::string_view word = "password";
+    struct near_word {
+        std::string_view word;
+        std::size_t tolerance;
+    };
+    constexpr near_word words[] = {{"password", 2}, {"passwd", 1}, {"pswd", 0}, {"pwd", 0}, {"pw", 0}};
     for (std::size_t begin = 0; begin < key.size();) {
         const std::size_t dot = std::min(key.find('.', begin), key.size());
         const std::string_view part = key.substr(begin, dot - begin);
-        if (part.size() > 2 && (part[0] == 'p' || part[0] == 'P') && (part[1] == 'w' || part[1] == 'W'))
-            return begin + 2;
         std::size_t best = std::string_view::npos;
         std::size_t best_distance = 3;
-        for (std::size_t n = 6; n <= std::min<std::size_t>(10, part.size()); ++n) {
-            const std::size_t d = edit_distance(part.substr(0, n), word, 2);
-            if (d < best_distance) {
-                best_distance = d;
-                best = n;
+        for (const near_word& w : words) {
+            const std::size_t shortest = std::max<std::size_t>(2, w.word.size() - w.tolerance);
+            for (std::size_t n = shortest; n <= std::min(part.size(), w.word.size() + w.tolerance); ++n) {
+                const std::size_t d = edit_distance(part.substr(0, n), w.word, w.tolerance);
+                if (d <= w.tolerance && d < best_distance) {
+                    best_distance = d;
+                    best = n;
+                }
             }
         }
-        if (best != std::string_view::npos && best < part.size())
+        if (best != std::string_view::npos)
             return begin + best;
         begin = dot + 1;
-    }
-    return std::string_view::npos;
-}
-
-/// Where a value holds a line that a stray backslash joined to it: the `store.` of a key followed
-/// by a separator, or of a setting's key with or without more after it; npos if none. A path
-/// such as /etc/store.postgres.d/ca.pem is no joined line.
-inline std::size_t joined_key_at(std::string_view value)
-{
-    auto key_char = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-               || c == '-';
-    };
-    constexpr std::string_view prefix = "store.";
-    for (std::size_t at = value.find(prefix); at != std::string_view::npos; at = value.find(prefix, at + 1)) {
-        std::size_t end = at + prefix.size();
-        while (end < value.size() && key_char(value[end]))
-            ++end;
-        if (end == at + prefix.size())
-            continue;
-        const std::string_view run = value.substr(at, end - at);
-        const bool separator = end < value.size()
-                               && (value[end] == '=' || value[end] == ':' || value[end] == ' ' || value[end] == '\t'
-                                   || value[end] == '\f');
-        if (separator)
-            return at;
-        for (std::string_view known : settings::keys) {
-            if (run.substr(0, known.size()) == known)
-                return at;
-        }
     }
     return std::string_view::npos;
 }
@@ -764,20 +740,11 @@ inline std::string show_key(std::string_view key)
         if (known == key)
             return std::string(key);
     }
-    if (const auto cut = misspelt_secret_word_end(key); cut != std::string_view::npos)
+    // printable() withholds after a secret word itself; this also covers misspelt ones.
+    const std::size_t cut = std::min(misspelt_secret_word_end(key), secret_word_end(key));
+    if (cut < key.size())
         return printable(key.substr(0, cut), 120) + std::string(secret::redacted());
     return printable(key, 120);
-}
-
-/// The start of a line that a stray backslash joined to a value, as a message quotes it: the
-/// key as show_key shows it, then an ellipsis for what follows; `at` is from joined_key_at.
-inline std::string show_joined_line(std::string_view value, std::size_t at)
-{
-    std::size_t end = at;
-    while (end < value.size() && value[end] != '=' && value[end] != ':' && value[end] != ' '
-           && value[end] != '\t' && value[end] != '\f')
-        ++end;
-    return "`" + show_key(value.substr(at, end - at)) + "...`";
 }
 
 } // namespace pgstore::impl
@@ -796,11 +763,12 @@ struct rule_info {
 };
 
 /// Every rule pgstore's validation applies, for documentation and machine-readable reports.
-inline constexpr std::array<rule_info, 66> all_rules{{
+inline constexpr std::array<rule_info, 67> all_rules{{
     {"malformed-unicode-escape", severity::error, "a \\u escape without four hex digits makes Java throw"},
     {"too-many-findings", severity::note, "further findings of one setting, counted but not shown"},
     {"control-character", severity::error, "a control character in a name or path, or a NUL in the password"},
     {"byte-order-mark", severity::error, "a UTF-8 byte order mark, which Java reads as part of the first key"},
+    {"inline-comment", severity::warning, "a `#` or `!` comment after a name or path, which Java keeps in the value"},
     {"joined-line", severity::error, "a value that a trailing backslash joined to the next line"},
     {"windows-path", severity::warning, "a Windows path whose backslashes Java read as escapes"},
     {"unknown-key", severity::error, "a store key no service reads, usually a typo"},
@@ -901,6 +869,9 @@ struct property {
     /// The value is written on one line as plain ASCII without escapes, so an offset into it
     /// is also a column offset from value_at.
     bool value_verbatim = true;
+    /// The key of a store.* line that a backslash at the end of the line before joined into this
+    /// value (`store.postgres.auth.password`); empty when no such line was joined.
+    std::string joined_key;
 
     /// Where the byte at `offset` of the value was written; exact when value_verbatim,
     /// otherwise the start of the value.
@@ -1231,6 +1202,22 @@ inline std::optional<std::size_t> first_non_ascii(std::string_view text, std::si
     return std::nullopt;
 }
 
+// A continuation line of the value that starts like a store key: the key up to its separator.
+inline std::string joined_store_key(const logical_line& line, std::size_t value_begin)
+{
+    constexpr std::string_view prefix = "store.";
+    const std::string_view text = line.text;
+    for (const line_piece& piece : line.pieces) {
+        if (piece.offset < value_begin || piece.offset == 0 || text.compare(piece.offset, prefix.size(), prefix) != 0)
+            continue;
+        const std::size_t end = text.find_first_of("=: \t\f", piece.offset);
+        const std::size_t stop = end == std::string_view::npos ? text.size() : end;
+        if (stop > piece.offset + prefix.size())
+            return std::string(text.substr(piece.offset, stop - piece.offset));
+    }
+    return {};
+}
+
 inline void report_malformed(property_file& file, const logical_line& line, std::size_t region_begin,
                              const unescaper& u, const std::string& key)
 {
@@ -1290,6 +1277,8 @@ PGSTORE_FUNC property_file read_properties(std::string_view text, std::string so
                            && !impl::first_non_ascii(buf, value_begin, buf.size())
                            && line.pieces.back().offset <= value_begin;
 
+        if (line.pieces.size() > 1)
+            p.joined_key = impl::joined_store_key(line, value_begin);
         if (!key.malformed.empty())
             impl::report_malformed(file, line, 0, key, p.key);
         if (!value.malformed.empty())
@@ -2116,14 +2105,15 @@ private:
         for (const property* p : found_) {
             if (p != nullptr)
                 check_spelling_of_value(*p);
-            if (p == nullptr)
+        }
+        // Every entry, the service's own and overridden ones too: each loses the store line it holds.
+        for (const property& p : entries_) {
+            if (p.joined_key.empty())
                 continue;
-            if (const std::size_t at = joined_key_at(p->value); at != std::string_view::npos) {
-                const std::string_view rest = std::string_view(p->value).substr(at);
-                const std::size_t index = settings::index_of(rest.substr(0, rest.find_first_of("=: \t\f")));
-                if (index < settings::count && found_[index] == nullptr)
-                    swallowed_by_[index] = p;
-            }
+            report_joined_line(p);
+            const std::size_t index = settings::index_of(p.joined_key);
+            if (index < settings::count && found_[index] == nullptr)
+                swallowed_by_[index] = &p;
         }
     }
 
@@ -2165,13 +2155,17 @@ private:
         const std::string rest = p.key.substr(byte_order_mark.size());
         const std::size_t index = settings::index_of(rest);
         auto& d = add("byte-order-mark", p.key, p.key_at,
-                      "the file starts with a UTF-8 byte order mark, which Java reads as part of the first key `"
-                          + show_key(rest) + "`",
+                      rest.empty() ? std::string("the file starts with a UTF-8 byte order mark, which Java reads "
+                                                 "as a key of its own")
+                                   : "the file starts with a UTF-8 byte order mark, which Java reads as part of the "
+                                     "first key `" + show_key(rest) + "`",
                       "save the file without the byte order mark (UTF-8 without BOM), for example with "
                       "`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`");
+        // A store key behind the mark is lost to the service, known or not; anything else is the
+        // service's own business.
         if (index < settings::count)
             misspelled_[index] = &p;
-        else
+        else if (!starts_with(rest, "store."))
             d.level = severity::warning;
         return true;
     }
@@ -2197,6 +2191,11 @@ private:
             add("trailing-whitespace", p.key, *p.trailing_space_at,
                 "the value of `" + p.key + "` ends with white space, which Java keeps as part of it",
                 "remove the white space at the end of the line");
+        }
+        if (free_text && !secret && has_inline_comment(p.value)) {
+            add("inline-comment", p.key, p.value_at,
+                "the value of `" + p.key + "` is " + echo(p.value) + ", comment included",
+                std::string(inline_comment_hint));
         }
         if (p.non_ascii_at) {
             add("non-ascii", p.key, *p.non_ascii_at,
@@ -2248,22 +2247,17 @@ private:
             report_empty(s, *p);
             return;
         }
-        if (const std::size_t joined = joined_key_at(p->value); joined != std::string_view::npos) {
-            report_joined_line(s, *p, joined);
-            return;
-        }
+        if (!p->joined_key.empty())
+            return;  // reported by scan_keys; the value holds another line
         valid_[index] = parse(s, *p, result_.config.*(s.field));
     }
 
-    template <class T>
-    void report_joined_line(const setting<T>& s, const property& p, std::size_t joined)
+    void report_joined_line(const property& p)
     {
-        // The joined line is often the password's, so neither value is shown.
+        // The joined line is often the password's, so only its key is shown, never a value.
         add("joined-line", p.key, p.value_at,
-            "the value of `" + p.key + "` runs on into "
-                + (s.is_secret() ? std::string("a line of another store setting")
-                                 : "the line " + show_joined_line(p.value, joined))
-                + ", which Java reads as part of it",
+            "the value of `" + show_key(p.key) + "` runs on into the line `" + show_key(p.joined_key)
+                + "...`, which Java reads as part of it",
             "remove the backslash at the end of the line before it; a line that ends with a backslash "
             "continues on the next");
     }

@@ -130,8 +130,13 @@ void write_sarif(std::ostream& out, const std::vector<file_report>& reports)
     json results = json::array();
     json artifacts = json::array();
     json notifications = json::array();
+    std::vector<std::string> artifact_uris;  // the schema wants each artifact once
     for (const auto& report : reports) {
-        artifacts.push_back({{"location", {{"uri", to_uri(report.file)}}}});
+        const std::string uri = to_uri(report.file);
+        if (std::find(artifact_uris.begin(), artifact_uris.end(), uri) == artifact_uris.end()) {
+            artifact_uris.push_back(uri);
+            artifacts.push_back({{"location", {{"uri", uri}}}});
+        }
         if (!report.read_error.empty()) {
             notifications.push_back(
                 {{"level", "error"},

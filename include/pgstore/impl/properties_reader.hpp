@@ -282,6 +282,22 @@ inline std::optional<std::size_t> first_non_ascii(std::string_view text, std::si
     return std::nullopt;
 }
 
+// A continuation line of the value that starts like a store key: the key up to its separator.
+inline std::string joined_store_key(const logical_line& line, std::size_t value_begin)
+{
+    constexpr std::string_view prefix = "store.";
+    const std::string_view text = line.text;
+    for (const line_piece& piece : line.pieces) {
+        if (piece.offset < value_begin || piece.offset == 0 || text.compare(piece.offset, prefix.size(), prefix) != 0)
+            continue;
+        const std::size_t end = text.find_first_of("=: \t\f", piece.offset);
+        const std::size_t stop = end == std::string_view::npos ? text.size() : end;
+        if (stop > piece.offset + prefix.size())
+            return std::string(text.substr(piece.offset, stop - piece.offset));
+    }
+    return {};
+}
+
 inline void report_malformed(property_file& file, const logical_line& line, std::size_t region_begin,
                              const unescaper& u, const std::string& key)
 {
@@ -341,6 +357,8 @@ PGSTORE_FUNC property_file read_properties(std::string_view text, std::string so
                            && !impl::first_non_ascii(buf, value_begin, buf.size())
                            && line.pieces.back().offset <= value_begin;
 
+        if (line.pieces.size() > 1)
+            p.joined_key = impl::joined_store_key(line, value_begin);
         if (!key.malformed.empty())
             impl::report_malformed(file, line, 0, key, p.key);
         if (!value.malformed.empty())

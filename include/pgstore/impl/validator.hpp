@@ -123,14 +123,15 @@ private:
         for (const property* p : found_) {
             if (p != nullptr)
                 check_spelling_of_value(*p);
-            if (p == nullptr)
+        }
+        // Every entry, the service's own and overridden ones too: each loses the store line it holds.
+        for (const property& p : entries_) {
+            if (p.joined_key.empty())
                 continue;
-            if (const std::size_t at = joined_key_at(p->value); at != std::string_view::npos) {
-                const std::string_view rest = std::string_view(p->value).substr(at);
-                const std::size_t index = settings::index_of(rest.substr(0, rest.find_first_of("=: \t\f")));
-                if (index < settings::count && found_[index] == nullptr)
-                    swallowed_by_[index] = p;
-            }
+            report_joined_line(p);
+            const std::size_t index = settings::index_of(p.joined_key);
+            if (index < settings::count && found_[index] == nullptr)
+                swallowed_by_[index] = &p;
         }
     }
 
@@ -172,13 +173,17 @@ private:
         const std::string rest = p.key.substr(byte_order_mark.size());
         const std::size_t index = settings::index_of(rest);
         auto& d = add("byte-order-mark", p.key, p.key_at,
-                      "the file starts with a UTF-8 byte order mark, which Java reads as part of the first key `"
-                          + show_key(rest) + "`",
+                      rest.empty() ? std::string("the file starts with a UTF-8 byte order mark, which Java reads "
+                                                 "as a key of its own")
+                                   : "the file starts with a UTF-8 byte order mark, which Java reads as part of the "
+                                     "first key `" + show_key(rest) + "`",
                       "save the file without the byte order mark (UTF-8 without BOM), for example with "
                       "`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`");
+        // A store key behind the mark is lost to the service, known or not; anything else is the
+        // service's own business.
         if (index < settings::count)
             misspelled_[index] = &p;
-        else
+        else if (!starts_with(rest, "store."))
             d.level = severity::warning;
         return true;
     }
@@ -204,6 +209,11 @@ private:
             add("trailing-whitespace", p.key, *p.trailing_space_at,
                 "the value of `" + p.key + "` ends with white space, which Java keeps as part of it",
                 "remove the white space at the end of the line");
+        }
+        if (free_text && !secret && has_inline_comment(p.value)) {
+            add("inline-comment", p.key, p.value_at,
+                "the value of `" + p.key + "` is " + echo(p.value) + ", comment included",
+                std::string(inline_comment_hint));
         }
         if (p.non_ascii_at) {
             add("non-ascii", p.key, *p.non_ascii_at,
@@ -255,22 +265,17 @@ private:
             report_empty(s, *p);
             return;
         }
-        if (const std::size_t joined = joined_key_at(p->value); joined != std::string_view::npos) {
-            report_joined_line(s, *p, joined);
-            return;
-        }
+        if (!p->joined_key.empty())
+            return;  // reported by scan_keys; the value holds another line
         valid_[index] = parse(s, *p, result_.config.*(s.field));
     }
 
-    template <class T>
-    void report_joined_line(const setting<T>& s, const property& p, std::size_t joined)
+    void report_joined_line(const property& p)
     {
-        // The joined line is often the password's, so neither value is shown.
+        // The joined line is often the password's, so only its key is shown, never a value.
         add("joined-line", p.key, p.value_at,
-            "the value of `" + p.key + "` runs on into "
-                + (s.is_secret() ? std::string("a line of another store setting")
-                                 : "the line " + show_joined_line(p.value, joined))
-                + ", which Java reads as part of it",
+            "the value of `" + show_key(p.key) + "` runs on into the line `" + show_key(p.joined_key)
+                + "...`, which Java reads as part of it",
             "remove the backslash at the end of the line before it; a line that ends with a backslash "
             "continues on the next");
     }
