@@ -161,7 +161,8 @@ TEST_CASE("validate - a UTF-8 byte order mark hides the first key from Java")
     REQUIRE(r.size() == 2);
     CHECK(r[0]
           == "ekm.properties: error: missing required setting `store.type` [missing-required]\n"
-             "  hint: correct the key `\u00ef\u00bb\u00bfstore.type` on line 1, which looks like a misspelling of it\n");
+             "  hint: correct the key `\u00ef\u00bb\u00bfstore.type` on line 1, which looks like a misspelling "
+             "of it\n");
     CHECK(r[1]
           == "ekm.properties:1:1: error: the file starts with a UTF-8 byte order mark, which Java reads as part of "
              "the first key `store.type` [byte-order-mark]\n"
@@ -222,7 +223,8 @@ TEST_CASE("validate - certificate authentication needs its three files")
              "  hint: add a line `store.postgres.auth.ca=...`: the CA certificate that signed the server's "
              "certificate, PEM (auth.method=cert)\n");
     const auto no_cert = replace(cert, "store.postgres.auth.cert=/etc/ekm/client.crt\n",
-                                 "store.postgres.auth.key=/etc/ekm/client.pk8\nstore.postgres.auth.ca=/etc/ekm/ca.crt\n");
+                                 "store.postgres.auth.key=/etc/ekm/client.pk8\n"
+                                 "store.postgres.auth.ca=/etc/ekm/ca.crt\n");
     CHECK(only(no_cert)
           == "ekm.properties: error: missing required setting `store.postgres.auth.cert`, needed for "
              "store.postgres.auth.method=cert [missing-required]\n"

@@ -115,7 +115,10 @@ void write_json(std::ostream& out, const std::vector<file_report>& reports)
                 {"version", version},
                 {"files", files},
                 {"summary",
-                 {{"errors", t.errors}, {"warnings", t.warnings}, {"notes", t.notes}, {"unreadable", unread(reports)}}}};
+                 {{"errors", t.errors},
+                  {"warnings", t.warnings},
+                  {"notes", t.notes},
+                  {"unreadable", unread(reports)}}}};
     out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -138,10 +141,10 @@ void write_sarif(std::ostream& out, const std::vector<file_report>& reports)
             artifacts.push_back({{"location", {{"uri", uri}}}});
         }
         if (!report.read_error.empty()) {
-            notifications.push_back(
-                {{"level", "error"},
-                 {"message", {{"text", "cannot read the file: " + report.read_error}}},
-                 {"locations", json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", to_uri(report.file)}}}}}}})}});
+            const json where = {{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}}}};
+            notifications.push_back({{"level", "error"},
+                                     {"message", {{"text", "cannot read the file: " + report.read_error}}},
+                                     {"locations", json::array({where})}});
         }
         for (const auto& d : report.findings) {
             json result = {{"ruleId", d.rule}};
