@@ -171,7 +171,6 @@ def main():
     expect(code == 0 and out.strip() == "pgstore " + (src / "VERSION").read_text().strip(), "--version")
 
     # --print-effective: STORE_* variables over the file over defaults, passwords redacted (#6).
-    import os
     env = {k: v for k, v in os.environ.items() if not k.startswith("STORE_")}
     env["STORE_POSTGRES_HOST"] = "db-primary.example.com,db-standby.example.com"
     p = subprocess.run([pg, "check", "--cores", "8", "--print-effective", "examples/ekm-password.properties"],

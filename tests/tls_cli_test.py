@@ -101,8 +101,7 @@ def check_as_other_users(pg, work):
     shared = pathlib.Path(tempfile.mkdtemp(prefix="pgstore-tls-owner-"))
     try:
         shared.chmod(0o755)
-        for name in ("good.properties",):
-            (shared / name).write_bytes((work / name).read_bytes())
+        (shared / "good.properties").write_bytes((work / "good.properties").read_bytes())
         (shared / "good").mkdir(mode=0o755)
         for f in (work / "good").iterdir():
             (shared / "good" / f.name).write_bytes(f.read_bytes())

@@ -67,6 +67,12 @@ inline std::size_t misspelt_secret_word_end(std::string_view key)
     return std::string_view::npos;
 }
 
+/// Where a key's secret may begin: after its first secret word, spelt right or not; npos if none.
+inline std::size_t secret_in_key_at(std::string_view key)
+{
+    return std::min(misspelt_secret_word_end(key), secret_word_end(key));
+}
+
 /// Text safe for a terminal or a CI log: control characters (C0, DEL and C1) escaped, anything
 /// after a secret-marking word withheld, and at most `limit` bytes, cut at a character boundary.
 inline std::string printable(std::string_view text, std::size_t limit)
@@ -105,7 +111,7 @@ inline std::string show_key(std::string_view key)
             return std::string(key);
     }
     // printable() withholds after a secret word itself; this also covers misspelt ones.
-    const std::size_t cut = std::min(misspelt_secret_word_end(key), secret_word_end(key));
+    const std::size_t cut = secret_in_key_at(key);
     if (cut < key.size())
         return printable(key.substr(0, cut), 120) + std::string(secret::redacted());
     return printable(key, 120);

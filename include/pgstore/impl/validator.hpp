@@ -22,6 +22,13 @@ inline constexpr std::string_view inline_comment_hint =
     "move the comment to a line of its own: in a .properties file `#` and `!` start a comment only "
     "at the beginning of a line, so Java reads this one as part of the value";
 
+// The value without the white space Java keeps at its end.
+inline std::string without_trailing_blanks(const std::string& value)
+{
+    const auto last = value.find_last_not_of(" \t\f");
+    return last == std::string::npos ? std::string() : value.substr(0, last + 1);
+}
+
 inline bool has_inline_comment(std::string_view value)
 {
     for (std::size_t i = 1; i < value.size(); ++i) {
@@ -140,8 +147,7 @@ private:
         const bool postgres_key = starts_with(p.key, "store.postgres.") || starts_with(p.key, "store.database.");
         auto guess = suggest_key(p.key, settings::keys);
         // A (misspelt) password word with more after it is the password key run into its value.
-        if (!guess && postgres_key
-            && (misspelt_secret_word_end(p.key) != std::string::npos || secret_word_end(p.key) != std::string::npos))
+        if (!guess && postgres_key && secret_in_key_at(p.key) != std::string::npos)
             guess = settings::password.key;
         if (!postgres_key && !guess)
             return;  // another store type's key, such as store.kmip.hostname
@@ -290,7 +296,7 @@ private:
             message += ", needed for store.postgres.auth.method=cert";
         std::string hint = "add a line `" + std::string(s.key) + "=...`: " + std::string(s.help);
         if (const property* joined = swallowed_by_[settings::index_of(s.key)]) {
-            hint = "its line was joined to the value of `" + joined->key + "` on line "
+            hint = "its line was joined to the value of `" + show_key(joined->key) + "` on line "
                    + std::to_string(joined->key_at.line) + " by a backslash at the end of the line before it; "
                    "remove that backslash";
         } else if (const property* typo = misspelled_[settings::index_of(s.key)]) {
@@ -320,8 +326,7 @@ private:
                 return true;
             }
             // Java keeps trailing white space, so `true ` is false to the service.
-            const auto last = p.value.find_last_not_of(" \t\f");
-            const std::string trimmed = last == std::string::npos ? std::string() : p.value.substr(0, last + 1);
+            const std::string trimmed = without_trailing_blanks(p.value);
             const bool only_space = trimmed.size() != p.value.size()
                                     && (iequals(trimmed, "true") || iequals(trimmed, "false"));
             add("invalid-boolean", p.key, p.value_at, "expected true or false, saw " + echo(p.value),
@@ -346,8 +351,7 @@ private:
                         "fails at start-up");
                     return false;
                 }
-                const auto last = p.value.find_last_not_of(" \t\f");
-                const std::string trimmed = last == std::string::npos ? std::string() : p.value.substr(0, last + 1);
+                const std::string trimmed = without_trailing_blanks(p.value);
                 std::string hint = "write only digits, without spaces or units; Java's Integer.parseInt rejects "
                                    "this value and the service fails at start-up";
                 if (has_inline_comment(p.value))
